@@ -1,0 +1,123 @@
+"""Turn a file's characters into the text a reader sees, and mark what is not article.
+
+`clean_text` decodes HTML entities (also the broken "&# 160;" form some sites
+emit) and tidies white space; `html_to_text` reads a saved web page. Neither
+ever produces markup: the result is plain text. `furniture_lines` finds site
+furniture (navigation, captions, outlet blurbs, headline lists) so that it is
+kept out of the passages that carry events; the patterns are data, below.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from .grammar import FRAGMENTS
+
+# Site furniture, one regex per kind, tested against each stripped line.
+FURNITURE = [
+    r"^(?:accessibility links|breaking news|skip to (?:main )?content|other news|i will follow|"
+    r"share|print|comments?|related(?: articles| stories| news)?|read more|most popular|"
+    r"advertisement|subscribe\b.*|follow us\b.*|more from\b.*)$",
+    r"^see also\b",  # related-story links
+    r"^read (?:our|more|also)\b",  # section promos
+    r"^with reporting by\b",  # credits
+    r"\bphoto:\s",  # picture captions
+    r"^\d+x\d+ image$",  # image placeholders
+    r"the material is available only to\b",  # paywalled headline lists
+    r"\breport the news in \d+ languages\b",  # outlet blurbs
+    r"^[•·▪►]",  # bulleted link lists
+    r"^-\s*(?:politics|economy|society|security|culture|sports?|world|opinion|news)\b",
+    r"^(?:[A-Z][\w’'-]*|of|in|and|the|for|on)(?:\s+(?:[A-Z][\w’'-]*|of|in|and|the|for|on)){0,3}$",  # short headers
+]
+_FURNITURE = [re.compile(p, re.IGNORECASE if i < len(FURNITURE) - 1 else 0) for i, p in enumerate(FURNITURE)]
+
+# "August 13, Pozirk." / "MINSK, Jan 27 (Reuters) -": a dateline opens the first paragraph.
+DATELINE = re.compile(
+    r"^(?:{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|[A-Z]{{3,}}(?:,\s+[A-Z][a-z]+)?(?:,\s+{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?)"
+    r"(?:,\s+[A-Z][\w/+-]*(?:\s+[A-Z][\w/+-]*){{0,2}}\.|\s+\([A-Za-z/ ]+\)\s*[-–—]|\s*[-–—])\s*".format(**FRAGMENTS)
+)
+
+_BROKEN_ENTITY = re.compile(r"&#\s+(x?[0-9a-fA-F]+);")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(raw: str) -> tuple[str, list[str]]:
+    """The reader's text and the repairs made to get it."""
+    repairs = []
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    broken = len(_BROKEN_ENTITY.findall(text))
+    if broken:
+        text = _BROKEN_ENTITY.sub(r"&#\1;", text)
+        repairs.append(f"repaired {broken} broken HTML entities")
+    unescaped = html.unescape(text)
+    if unescaped != text:
+        if not broken:
+            repairs.append("decoded HTML entities")
+        text = unescaped
+    text = _INVISIBLE.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text, repairs
+
+
+class _TextExtractor(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+             "article", "header", "footer", "blockquote", "figcaption", "title", "ul", "ol"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        elif tag in self.SKIP:
+            self.skipping += 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """Visible text of an HTML page (scripts, styles and attributes dropped) and its <title>."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts), parser.title.strip()
+
+
+def looks_like_html(text: str) -> bool:
+    return re.search(r"<(?:html|body|p|div|article|script|head)\b", text[:5000], re.IGNORECASE) is not None
+
+
+def is_furniture(line: str) -> bool:
+    stripped = line.strip()
+    if re.search(r"\d", stripped) and len(stripped.split()) <= 4 and not re.search(r"[a-z]", stripped):
+        return False
+    return any(rx.search(stripped) for rx in _FURNITURE)
+
+
+def dateline_length(line: str) -> int:
+    """Characters of a dateline at the start of `line`, 0 if there is none."""
+    m = DATELINE.match(line)
+    return m.end() if m and m.end() < len(line) else 0

@@ -1,0 +1,239 @@
+"""Load a corpus: a folder of .txt/.md/.html articles and an optional manifest.csv.
+
+Each file becomes a `Document`: the cleaned text a reader sees, its
+publication facts, the reference date its relative dates resolve against
+(with where that date came from), and its passages: the sentences of article
+text, as character offsets into `text`, site furniture and datelines left out.
+
+A file that cannot be read is reported (`Problem`: file name and reason) and
+the others still load.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .cleaning import clean_text, dateline_length, html_to_text, is_furniture, looks_like_html
+from .dates import find_dates
+from .grammar import STAMP_LINE
+from .sentences import sentence_spans
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "title", "source", "url", "published")
+
+
+@dataclass
+class Document:
+    doc_id: str
+    name: str
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: date | None = None
+    reference_source: str = "none"  # manifest, dateline, none
+    passages: list[tuple[int, int]] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+@dataclass
+class Corpus:
+    documents: list[Document]
+    problems: list[Problem]
+
+
+# --- decoding ---------------------------------------------------------------------
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text of a file and, when it was not UTF-8, the encoding that was detected."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("not text: no character encoding fits its bytes")
+    return str(best), best.encoding
+
+
+def _binary(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+# --- reference dates ----------------------------------------------------------------
+
+_STAMP = re.compile(STAMP_LINE, re.IGNORECASE)
+
+
+def stamp_date(text: str) -> date | None:
+    """A full publication date stamped at the head of the text, if any."""
+    lines = [line for line in text.split("\n")[:15] if line.strip()][:8]
+    for line in lines:
+        offset = _STAMP.match(line).end()
+        for expr in find_dates(line, None):
+            if expr.start == offset and re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", expr.timex):
+                return date.fromisoformat(expr.timex[:10])
+    return None
+
+
+# --- passages -------------------------------------------------------------------------
+
+def find_passages(text: str, title: str) -> list[tuple[int, int]]:
+    """Sentences of article text: furniture lines and datelines left out."""
+    skip: list[tuple[int, int]] = []
+    pos = 0
+    seen_title = False
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        is_title = not seen_title and (line.strip() == title.strip() or not title)
+        if not is_title and is_furniture(line):
+            skip.append((start, end))
+            continue
+        seen_title = seen_title or is_title or len(line.split()) > 4
+        cut = dateline_length(line)
+        if cut:
+            skip.append((start, start + cut))
+    spans = []
+    for s, e in sentence_spans(text):
+        for a, b in skip:
+            if a <= s < b:
+                s = b
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e and not any(a <= s and e <= b for a, b in skip):
+            spans.append((s, e))
+    return spans
+
+
+def _title(text: str) -> str:
+    for line in text.split("\n"):
+        if line.strip() and not is_furniture(line):
+            return line.strip()
+    return ""
+
+
+# --- documents --------------------------------------------------------------------------
+
+def parse_published(value: str | None) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def build_document(name: str, data: bytes, meta: dict | None = None) -> Document:
+    """One document from a file's bytes and its manifest row (if it has one).
+
+    Raises ValueError with a reader-facing reason when the bytes are no text.
+    """
+    if not data.strip():
+        raise ValueError("empty file")
+    if _binary(data):
+        raise ValueError("binary file, not text")
+    raw, encoding = decode(data)
+    repairs = [f"decoded as {encoding}"] if encoding else []
+    html_title = ""
+    if name.lower().endswith((".html", ".htm")) or looks_like_html(raw):
+        raw, html_title = html_to_text(raw)
+        repairs.append("converted from HTML")
+    text, cleaned = clean_text(raw)
+    repairs += cleaned
+    meta = meta or {}
+    title = (meta.get("title") or "").strip() or html_title or _title(text)
+    doc = Document(
+        doc_id=re.sub(r"[^\w.-]+", "_", Path(name).stem) or "document",
+        name=name, text=text, title=title,
+        source=(meta.get("source") or "").strip(), url=(meta.get("url") or "").strip(),
+        repairs=repairs,
+    )
+    published = parse_published(meta.get("published"))
+    if published:
+        doc.published, doc.reference_source = published, "manifest"
+    else:
+        stamped = stamp_date(text)
+        if stamped:
+            doc.published, doc.reference_source = stamped, "dateline"
+    doc.passages = find_passages(text, title)
+    return doc
+
+
+def read_manifest(data: str) -> tuple[dict[str, dict], list[Problem]]:
+    rows: dict[str, dict] = {}
+    problems = []
+    reader = csv.DictReader(io.StringIO(data))
+    missing = [c for c in ("file",) if c not in (reader.fieldnames or [])]
+    if missing:
+        return {}, [Problem(MANIFEST, "has no 'file' column; it was ignored")]
+    for line, row in enumerate(reader, start=2):
+        name = (row.get("file") or "").strip()
+        if not name:
+            continue
+        try:
+            parse_published(row.get("published"))
+        except ValueError:
+            problems.append(Problem(MANIFEST, f"line {line}: published date {row.get('published')!r} is not a real YYYY-MM-DD date; ignored"))
+            row = {**row, "published": ""}
+        rows[name] = row
+    return rows, problems
+
+
+def load_folder(folder: str | Path, progress=None) -> Corpus:
+    """Every article in `folder`; `progress` wraps the file list (e.g. tqdm)."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    manifest: dict[str, dict] = {}
+    manifest_path = folder / MANIFEST
+    if manifest_path.exists():
+        manifest, problems = read_manifest(manifest_path.read_text(encoding="utf-8-sig"))
+    files = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+    docs = []
+    for path in (progress(files) if progress else files):
+        try:
+            docs.append(build_document(path.name, path.read_bytes(), manifest.get(path.name)))
+        except (ValueError, OSError) as exc:
+            problems.append(Problem(path.name, str(exc)))
+    _dedupe_ids(docs)
+    return Corpus(docs, problems)
+
+
+def _dedupe_ids(docs):
+    seen: dict[str, int] = {}
+    for doc in docs:
+        if doc.doc_id in seen:
+            seen[doc.doc_id] += 1
+            doc.doc_id = f"{doc.doc_id}-{seen[doc.doc_id]}"
+        else:
+            seen[doc.doc_id] = 1
+
+
+def load_folders(folders, progress=None) -> Corpus:
+    docs, problems = [], []
+    for folder in folders:
+        corpus = load_folder(folder, progress)
+        docs += corpus.documents
+        problems += corpus.problems
+    _dedupe_ids(docs)
+    return Corpus(docs, problems)

@@ -1,0 +1,657 @@
+"""The date engine: find temporal expressions and resolve them.
+
+`find_dates(text, reference)` applies the rules of `explorer.grammar` to a
+text and returns one `TemporalExpression` per expression, valued as TIMEX3
+(type and value) and placed on the calendar (the inclusive span of days it
+names, and its granularity), relative to `reference`, the article's
+publication date. The vocabulary is in the grammar; this module holds the
+machinery: matching, choosing between overlapping candidates, the normalizers
+each rule names, and the passes for modifiers, range relations and the
+direction a sentence points in.
+
+Calendar expressions (month names, numeric dates) are read by dateparser's
+DateDataParser; its answer for a given string does not depend on the
+reference except for the year of a year-less date, so it is parsed once per
+distinct string and the year is placed here, by the direction rule.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+
+from . import grammar as g
+from . import periods as p
+from .sentences import sentence_spans
+
+PAST, FUTURE = "past", "future"
+
+
+@dataclass(frozen=True)
+class TemporalExpression:
+    text: str
+    start: int
+    end: int
+    type: str  # DATE, TIME, DURATION, SET
+    timex: str  # TIMEX3 value: 2021-12-10, 2020-08, 2021-W48, P5Y, PRESENT_REF ...
+    date_start: date | None
+    date_end: date | None
+    granularity: str  # day, week, weekend, month, season, quarter, half, year, decade, century, time, present, ""
+    relation: str = "at"  # at, opens, closes, before, after
+    mod: str = ""  # TIMEX3 mod: START, MID, END
+    rule: str = ""
+
+    def as_json(self) -> dict:
+        row = asdict(self)
+        for key in ("date_start", "date_end"):
+            row[key] = row[key].isoformat() if row[key] else None
+        return row
+
+    @property
+    def on_calendar(self) -> bool:
+        """True when this expression places its sentence on the calendar."""
+        if self.type in ("DATE", "TIME"):
+            return self.timex not in ("PAST_REF", "FUTURE_REF")
+        return self.type == "DURATION" and self.date_start is not None
+
+
+@dataclass(frozen=True)
+class Value:
+    type: str
+    timex: str
+    span: p.Span | None
+    granularity: str
+
+
+@dataclass(frozen=True)
+class Context:
+    reference: date | None
+    direction: str
+
+
+# --- compiled grammar ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: g.Rule
+    regex: re.Pattern
+    not_before: re.Pattern | None
+    not_after: re.Pattern | None
+
+
+def _compile(rule: g.Rule) -> _Compiled:
+    flags = re.IGNORECASE if rule.ignore_case else 0
+    return _Compiled(
+        rule,
+        re.compile(g.expand(rule.pattern), flags),
+        re.compile(g.expand(rule.not_before), re.IGNORECASE) if rule.not_before else None,
+        re.compile(g.expand(rule.not_after), re.IGNORECASE) if rule.not_after else None,
+    )
+
+
+_RULES = [_compile(r) for r in g.RULES]
+_MODIFIERS = [(re.compile(r"(?<![\w-])" + pat, re.IGNORECASE), mod, share) for pat, mod, share in g.MODIFIERS]
+_RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
+_RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
+_FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
+_PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
+_CONTEXT = 40  # characters looked at before and after a match for vetoes and cues
+
+
+# --- small readers ------------------------------------------------------------
+
+def _number(word: str | None) -> float | None:
+    """'five' -> 5, 'twenty-four' -> 24, '1.5' -> 1.5, 'several' -> None."""
+    if word is None:
+        return None
+    word = re.sub(r"\s+", " ", word.lower().strip())
+    if word in g.NUMBER_WORDS:
+        return g.NUMBER_WORDS[word]
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return float(word) if "." in word else int(word)
+    parts = re.split(r"[- ]", word)
+    if len(parts) == 2 and parts[0] in g.NUMBER_WORDS and parts[1] in g.NUMBER_WORDS:
+        return g.NUMBER_WORDS[parts[0]] + g.NUMBER_WORDS[parts[1]]
+    return None
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    if word == "centuries":
+        return "century"
+    return word[:-1] if word.endswith("s") and word[:-1] in g.UNITS else word
+
+
+def _fmt_amount(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else str(n)
+
+
+def _duration_timex(n: float | None, unit: str) -> str:
+    letter, _, is_clock = g.UNITS[unit]
+    amount = "X" if n is None else _fmt_amount(n)
+    if letter == "W2":
+        return f"P{'X' if n is None else _fmt_amount(2 * n)}W"
+    return f"PT{amount}{letter}" if is_clock else f"P{amount}{letter}"
+
+
+def _safe(build, *args):
+    """A span, or None when it falls outside the calendar datetime can hold."""
+    try:
+        return build(*args)
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- placing year-less periods by direction ------------------------------------
+
+def _place(candidates, reference: date, direction: str):
+    """Of (value, span) candidates in time order, the nearest the reference in
+    `direction`: the latest that has begun by the reference day (past), or the
+    earliest that has not ended before it (future)."""
+    candidates = [c for c in candidates if c[1] is not None]
+    if direction == FUTURE:
+        return next((c for c in candidates if c[1][1] >= reference), candidates[-1])
+    return next((c for c in reversed(candidates) if c[1][0] <= reference), candidates[0])
+
+
+def _around(reference: date):
+    return range(reference.year - 1, reference.year + 2)
+
+
+# --- normalizers: one per rule family; (groups, ctx) -> Value | None ------------
+
+_PARSER = DateDataParser(
+    languages=["en"],
+    settings={
+        "RELATIVE_BASE": datetime(2000, 1, 1),  # a leap year, so "Feb 29" parses
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_TIME_AS_PERIOD": True,
+        "REQUIRE_PARTS": [],
+    },
+)
+
+
+@lru_cache(maxsize=65536)
+def _parse_calendar(words: str) -> tuple[int, int, int, str, str] | None:
+    """dateparser's reading of a calendar expression: year, month, day, period, clock."""
+    data = _PARSER.get_date_data(words)
+    if data.date_obj is None:
+        return None
+    d = data.date_obj
+    clock = f"T{d.hour:02d}:{d.minute:02d}" if data.period == "time" else ""
+    return d.year, d.month, d.day, data.period or "day", clock
+
+
+def _calendar(groups, ctx, words):
+    parsed = _parse_calendar(re.sub(r"\s+", " ", words.strip()))
+    if parsed is None:
+        return None
+    year, month, day, period, clock = parsed
+    granularity = {"time": "day"}.get(period, period)
+    if groups.get("y"):
+        year = int(groups["y"])
+    elif granularity == "year":
+        return None  # a year alone is the year rule's business
+    else:
+        if ctx.reference is None:
+            timex = f"XXXX-{month:02d}" + (f"-{day:02d}" if granularity == "day" else "")
+            return Value("DATE", timex, None, granularity)
+        if granularity == "day":
+            cands = [(y, _safe(lambda y: (date(y, month, day),) * 2, y)) for y in _around(ctx.reference)]
+        else:
+            cands = [(y, _safe(p.month_span, y, month)) for y in _around(ctx.reference)]
+        year = _place(cands, ctx.reference, ctx.direction)[0]
+    if granularity == "day":
+        span = _safe(lambda: (date(year, month, day),) * 2)
+        if span is None:
+            return None
+        timex = span[0].isoformat()
+        if clock:
+            return Value("TIME", timex + clock, span, "time")
+        return Value("DATE", timex, span, "day")
+    if granularity == "month":
+        return Value("DATE", f"{year:04d}-{month:02d}", _safe(p.month_span, year, month), "month")
+    return None
+
+
+def _year(groups, ctx, words):
+    y = int(groups["y"])
+    return Value("DATE", f"{y:04d}", _safe(p.year_span, y), "year")
+
+
+def _decade(groups, ctx, words):
+    if groups.get("dec"):
+        first = int(groups["dec"])
+    else:
+        tens = int(groups["dec2"]) // 10 if groups.get("dec2") else g.DECADE_WORDS[groups["decword"].lower()]
+        century = groups.get("century")
+        if century:
+            first = int(century) * 100 + tens * 10
+        elif re.search(r"twenty", words, re.IGNORECASE):
+            first = 2000 + tens * 10
+        else:
+            # '20s: the latest such decade that has begun by the reference
+            ref_year = ctx.reference.year if ctx.reference else 1999
+            first = max(c * 100 + tens * 10 for c in (18, 19, 20) if c * 100 + tens * 10 <= ref_year)
+    return Value("DATE", f"{first // 10:03d}", _safe(p.decade_span, first), "decade")
+
+
+def _century(groups, ctx, words):
+    n = g.ORDINALS[groups["ord"].lower()]
+    return Value("DATE", f"{n - 1:02d}", _safe(p.century_span, (n - 1) * 100), "century")
+
+
+def _season_value(code, year):
+    _, first, last = next(v for v in g.SEASONS.values() if v[0] == code)
+    return f"{year:04d}-{code}", _safe(p.months_span, year, first, last)
+
+
+def _season(groups, ctx, words):
+    code = g.SEASONS[groups["season"].lower()][0]
+    if groups.get("y"):
+        timex, span = _season_value(code, int(groups["y"]))
+        return Value("DATE", timex, span, "season")
+    if ctx.reference is None:
+        return Value("DATE", f"XXXX-{code}", None, "season")
+    timex, span = _place([_season_value(code, y) for y in _around(ctx.reference)], ctx.reference, ctx.direction)
+    return Value("DATE", timex, span, "season")
+
+
+def _quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _quarter_value(year, q):
+    return Value("DATE", f"{year:04d}-Q{q}", _safe(p.quarter_span, year, q), "quarter")
+
+
+def _quarter(groups, ctx, words):
+    q = int(groups.get("q") or groups.get("q2") or g.ORDINALS[groups["ord"].lower()])
+    year = groups.get("y") or groups.get("y0") or groups.get("y2")
+    if year:
+        return _quarter_value(int(year), q)
+    if ctx.reference is None:
+        return Value("DATE", f"XXXX-Q{q}", None, "quarter")
+    cands = [(y, _safe(p.quarter_span, y, q)) for y in _around(ctx.reference)]
+    return _quarter_value(_place(cands, ctx.reference, ctx.direction)[0], q)
+
+
+def _last_completed_quarter(reference: date, back: int = 0):
+    year, q = _quarter_of(reference)
+    index = year * 4 + (q - 1) - 1 - back
+    return index // 4, index % 4 + 1
+
+
+def _quarter_latest(groups, ctx, words):
+    if ctx.reference is None:
+        return Value("DATE", "XXXX-QX", None, "quarter")
+    return _quarter_value(*_last_completed_quarter(ctx.reference))
+
+
+def _half(groups, ctx, words):
+    year, half = int(groups["y"]), 1 if groups["ord"].lower() == "first" else 2
+    return Value("DATE", f"{year:04d}-H{half}", _safe(p.half_span, year, half), "half")
+
+
+_DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+                "the day after tomorrow": 2, "tonight": 0, "last night": -1, "overnight": 0}
+
+
+def _day(offset: int, ctx, part: str = "") -> Value:
+    if ctx.reference is None:
+        return Value("TIME" if part else "DATE", "XXXX-XX-XX" + (f"T{part}" if part else ""), None, "time" if part else "day")
+    span = _safe(lambda: (p.shift(ctx.reference, offset, "day"),) * 2)
+    if span is None:
+        return None
+    if part:
+        return Value("TIME", f"{span[0].isoformat()}T{part}", span, "time")
+    return Value("DATE", span[0].isoformat(), span, "day")
+
+
+def _relative_day(groups, ctx, words):
+    return _day(_DAY_OFFSETS[re.sub(r"\s+", " ", groups["word"].lower())], ctx)
+
+
+def _day_part(groups, ctx, words):
+    word = re.sub(r"\s+", " ", groups["word"].lower())
+    if word.startswith("this "):
+        return _day(0, ctx, g.DAY_PARTS[word[5:]])
+    part = g.DAY_PARTS[groups["part"].lower()] if groups.get("part") else "NI"
+    return _day(_DAY_OFFSETS[word], ctx, part)
+
+
+def _weekday_date(wd: int, rel: str, ctx) -> date | None:
+    ref = ctx.reference
+    back = (ref.weekday() - wd) % 7  # days since the latest such weekday (0 = today)
+    if rel in ("last", "past"):
+        return p.shift(ref, -(back or 7), "day")
+    if rel in ("next", "coming"):
+        return p.shift(ref, (wd - ref.weekday()) % 7 or 7, "day")
+    if rel == "this":
+        return p.iso_week_span(ref)[0] + (date(2000, 1, 3 + wd) - date(2000, 1, 3))
+    if ctx.direction == FUTURE:
+        return p.shift(ref, (wd - ref.weekday()) % 7, "day")
+    return p.shift(ref, -back, "day")
+
+
+def _weekday(groups, ctx, words):
+    wd = g.WEEKDAYS[groups["wd"].lower()]
+    part = g.DAY_PARTS[groups["part"].lower()] if groups.get("part") else ""
+    if ctx.reference is None:
+        timex = f"XXXX-WXX-{wd + 1}" + (f"T{part}" if part else "")
+        return Value("TIME" if part else "DATE", timex, None, "time" if part else "day")
+    day = _safe(_weekday_date, wd, (groups.get("rel") or "").lower(), ctx)
+    if day is None:
+        return None
+    if part:
+        return Value("TIME", f"{day.isoformat()}T{part}", (day, day), "time")
+    return Value("DATE", day.isoformat(), (day, day), "day")
+
+
+def _clock_time(clock: str) -> str:
+    m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*([ap])?", clock.lower())
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if half == "p" and hour < 12:
+        hour += 12
+    if half == "a" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _clock(groups, ctx, words):
+    part = groups.get("part")
+    clock = g.DAY_PARTS[part.lower()] if part else _clock_time(groups["clock"])
+    if groups.get("wd") and ctx.reference is not None:
+        day = _weekday_date(g.WEEKDAYS[groups["wd"].lower()], "", ctx)
+        return Value("TIME", f"{day.isoformat()}T{clock}", (day, day), "time")
+    # A time alone names no day: it stays off the calendar.
+    return Value("TIME", f"XXXX-XX-XXT{clock}", None, "time")
+
+
+_STEP = {"last": -1, "past": -1, "previous": -1, "this past": -1, "the past": -1, "the last": -1,
+         "the previous": -1, "next": 1, "coming": 1, "following": 1, "the next": 1, "the coming": 1,
+         "the following": 1, "this": 0, "current": 0, "the current": 0, "the": 0}
+
+
+def _weekend(step: int, ctx) -> Value:
+    ref = ctx.reference
+    if step == 0:
+        in_weekend = ref.weekday() >= 5
+        step = 0 if in_weekend or ctx.direction == FUTURE else -1
+    elif step == 1 and ref.weekday() < 5:
+        step = 0  # "next weekend" on a weekday: the coming one
+    day = p.shift(ref, step, "week")
+    return Value("DATE", f"{p.week_timex(day)}-WE", p.weekend_span(day), "weekend")
+
+
+def _relative_unit(groups, ctx, words):
+    rel = re.sub(r"\s+", " ", groups.get("rel", "the").lower()) if groups.get("rel") else "the"
+    unit = groups["unit"].lower()
+    step = _STEP[rel]
+    if unit in g.SEASONS:
+        return _relative_season(g.SEASONS[unit][0], step, ctx)
+    if rel in ("the past", "the last", "the previous") and unit not in ("weekend",) or (
+            unit in ("decade", "century") and step == -1):
+        # "the past year", "the last decade": the stretch ending on the reference
+        return _anchored(1, unit, -1, ctx)
+    if ctx.reference is None:
+        return Value("DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
+                              "quarter": "XXXX-QX"}.get(unit, "XXXX"), None, g.UNITS[unit][1])
+    ref = ctx.reference
+    if unit == "weekend":
+        return _weekend(step, ctx)
+    day = _safe(p.shift, ref, step, unit)
+    if day is None:
+        return None
+    if unit == "week":
+        return Value("DATE", p.week_timex(day), p.iso_week_span(day), "week")
+    if unit == "month":
+        return Value("DATE", f"{day.year:04d}-{day.month:02d}", p.month_span(day.year, day.month), "month")
+    if unit == "quarter":
+        return _quarter_value(*_quarter_of(day))
+    if unit == "year":
+        return Value("DATE", f"{day.year:04d}", p.year_span(day.year), "year")
+    if unit == "decade":
+        first = day.year // 10 * 10
+        return Value("DATE", f"{first // 10:03d}", _safe(p.decade_span, first), "decade")
+    if unit == "century":
+        first = day.year // 100 * 100
+        return Value("DATE", f"{first // 100:02d}", _safe(p.century_span, first), "century")
+    return None
+
+
+def _relative_season(code, step, ctx):
+    if ctx.reference is None:
+        return Value("DATE", f"XXXX-{code}", None, "season")
+    ref = ctx.reference
+    seasons = [_season_value(code, y) for y in range(ref.year - 2, ref.year + 2)]
+    seasons = [s for s in seasons if s[1]]
+    if step < 0:  # last summer: the latest that has ended
+        timex, span = [s for s in seasons if s[1][1] < ref][-1]
+    elif step > 0:  # next summer: the first that has not begun
+        timex, span = next(s for s in seasons if s[1][0] > ref)
+    else:
+        timex, span = _place(seasons, ref, ctx.direction)
+    return Value("DATE", timex, span, "season")
+
+
+def _anchored(n, unit, sign, ctx) -> Value:
+    timex = _duration_timex(n, unit)
+    if n is None or ctx.reference is None:
+        return Value("DURATION", timex, None, g.UNITS[unit][1])
+    ref = ctx.reference
+    if g.UNITS[unit][2]:  # hours, minutes: the days they touch
+        days = math.ceil(n / (24 if unit == "hour" else 1440))
+        far = p.shift(ref, sign * max(days, 0), "day")
+    else:
+        far = _safe(p.shift, _safe(p.shift, ref, sign * n, unit), -sign, "day")
+    if far is None:
+        return Value("DURATION", timex, None, g.UNITS[unit][1])
+    span = (far, ref) if sign < 0 else (ref, far)
+    granularity = "day" if g.UNITS[unit][2] else g.UNITS[unit][1]
+    return Value("DURATION", timex, span, granularity)
+
+
+def _anchored_duration(groups, ctx, words):
+    unit = _unit(groups["unit"])
+    rel = groups["rel"].lower()
+    n = _number(groups.get("n")) if groups.get("n") else None
+    if rel == "first":
+        return Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
+    return _anchored(n, unit, 1 if rel in ("next", "coming", "following") else -1, ctx)
+
+
+def _duration(groups, ctx, words):
+    unit = _unit(groups["unit"])
+    n = _number(groups["n"])
+    if n is not None and n <= 0:
+        return None
+    return Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
+
+
+def _vague_duration(groups, ctx, words):
+    unit = _unit(groups.get("unit") or groups.get("unit2"))
+    return Value("DURATION", _duration_timex(None, unit), None, g.UNITS[unit][1])
+
+
+def _ago(groups, ctx, words):
+    unit = _unit(groups["unit"])
+    n = _number(groups["n"])
+    forward = groups["dir"].lower().split()[0] in ("later", "from", "hence")
+    if n is None:
+        return Value("DATE", "FUTURE_REF" if forward else "PAST_REF", None, "")
+    if ctx.reference is None or unit == "weekend":
+        return Value("DATE", "XXXX-XX-XX", None, g.UNITS[unit][1])
+    day = _safe(p.shift, ctx.reference, n if forward else -n, unit)
+    if day is None:
+        return None
+    if g.UNITS[unit][2]:
+        return Value("TIME", day.isoformat(), (day, day), "time")
+    return _value_at(day, unit)
+
+
+def _value_at(day: date, unit: str) -> Value:
+    """The period of granularity `unit` that contains `day`."""
+    if unit == "day":
+        return Value("DATE", day.isoformat(), (day, day), "day")
+    if unit in ("week", "fortnight"):
+        return Value("DATE", p.week_timex(day), p.iso_week_span(day), "week")
+    if unit == "month":
+        return Value("DATE", f"{day.year:04d}-{day.month:02d}", p.month_span(day.year, day.month), "month")
+    if unit == "quarter":
+        return _quarter_value(*_quarter_of(day))
+    if unit == "decade":
+        first = day.year // 10 * 10
+        return Value("DATE", f"{first // 10:03d}", p.decade_span(first), "decade")
+    if unit == "century":
+        first = day.year // 100 * 100
+        return Value("DATE", f"{first // 100:02d}", p.century_span(max(first, 1)), "century")
+    return Value("DATE", f"{day.year:04d}", p.year_span(day.year), "year")
+
+
+def _year_earlier(groups, ctx, words):
+    if ctx.reference is None:
+        return Value("DATE", "XXXX", None, "year")
+    if (groups.get("unit") or "").lower() in ("quarter", "period"):
+        return _quarter_value(*_last_completed_quarter(ctx.reference, back=4))
+    return _value_at(p.shift(ctx.reference, -1, "year"), "year")
+
+
+def _vague_ref(groups, ctx, words):
+    value = g.VAGUE_REFS[re.sub(r"\s+", " ", groups["word"].lower())]
+    if value == "PRESENT_REF" and ctx.reference is not None:
+        return Value("DATE", value, (ctx.reference, ctx.reference), "present")
+    return Value("DATE", value, None, "present" if value == "PRESENT_REF" else "")
+
+
+NORMALIZERS = {
+    "calendar": _calendar, "year": _year, "decade": _decade, "century": _century,
+    "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
+    "half": _half, "relative_day": _relative_day, "day_part": _day_part,
+    "weekday": _weekday, "clock": _clock, "relative_unit": _relative_unit,
+    "ago": _ago, "year_earlier": _year_earlier, "anchored_duration": _anchored_duration,
+    "duration": _duration, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
+}
+assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an unknown normalizer"
+
+
+# --- the engine ----------------------------------------------------------------
+
+def _candidates(text: str):
+    """Every rule match that no veto rejects: (start, end, rule order, rule, match)."""
+    found = []
+    for order, c in enumerate(_RULES):
+        for m in c.regex.finditer(text):
+            start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
+            if start == end:
+                continue
+            if c.not_before and c.not_before.search(text, max(0, start - _CONTEXT), start):
+                continue
+            if c.not_after and c.not_after.match(text[end:end + _CONTEXT]):
+                continue
+            found.append((start, end, order, c.rule, m))
+    return found
+
+
+def _select(found):
+    """Longest candidates first, then earlier rules; no two may overlap."""
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for start, end, order, rule, m in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        chosen.append((start, end, rule, m))
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _direction(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """The direction of the cue word nearest the expression in its sentence."""
+    s, e = sentence
+    best = (math.inf, PAST)
+    for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)):
+        for m in regex.finditer(text, s, e):
+            if m.start() >= start and m.end() <= end:
+                continue  # the expression's own words ("last week") are not cues
+            distance = start - m.end() if m.end() <= start else m.start() - end
+            if distance < best[0]:
+                best = (distance, direction)
+    return best[1]
+
+
+def _apply_modifier(text, start, sentence_start, value: Value, reference):
+    before = text[max(sentence_start, start - _CONTEXT):start]
+    for regex, mod, share in _MODIFIERS:
+        m = regex.search(before)
+        if not m:
+            continue
+        if value.type not in ("DATE", "TIME") or value.granularity in ("day", "time", "present", ""):
+            return start, value, ""
+        span = value.span
+        if span is not None:
+            if share == "to_ref":
+                span = (span[0], min(span[1], reference)) if reference and span[0] <= reference else span
+            elif share == "from_ref":
+                span = (max(span[0], reference), span[1]) if reference and reference <= span[1] else span
+            else:
+                span = p.narrow(span, share)
+        new_start = start - len(before) + m.start()
+        return new_start, Value(value.type, value.timex, span, value.granularity), mod
+    return start, value, ""
+
+
+def _relation(text, sentence_start, start) -> str:
+    before = text[max(sentence_start, start - _CONTEXT):start]
+    for regex, relation in _RELATIONS:
+        if regex.search(before):
+            return relation
+    return "at"
+
+
+def find_dates(text: str, reference: date | None = None) -> list[TemporalExpression]:
+    """Every temporal expression in `text`, resolved against `reference`."""
+    sentences = sentence_spans(text)
+    found = _select(_candidates(text))
+    out: list[TemporalExpression] = []
+    si = 0
+    for start, end, rule, m in found:
+        while si < len(sentences) - 1 and sentences[si][1] <= start:
+            si += 1
+        sentence = sentences[si] if sentences else (0, len(text))
+        sentence = sentence if sentence[0] <= start else (start, end)
+        direction = _direction(text, sentence, start, end) if reference else PAST
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        value = NORMALIZERS[rule.normalizer](groups, Context(reference, direction), text[start:end])
+        if value is None:
+            continue
+        start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
+        relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
+        span = value.span or (None, None)
+        out.append(TemporalExpression(
+            text[start:end], start, end, value.type, value.timex, span[0], span[1],
+            value.granularity, relation, mod, rule.name))
+    return _link_ranges(text, out)
+
+
+def _link_ranges(text, exprs):
+    """'from X to Y', 'between X and Y', 'X-Y': X opens the range, Y closes it."""
+    out = list(exprs)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.type == "DURATION" or b.type == "DURATION" or "\n" in text[a.end:b.start]:
+            continue
+        gap = text[a.end:b.start]
+        dash = re.fullmatch(r"\s*[-–—]\s*", gap) is not None
+        if _RANGE_LINK.match(gap) and (a.relation == "opens" or dash):
+            out[i] = _replace(a, relation="opens")
+            out[i + 1] = _replace(b, relation="closes")
+    return out
+
+
+def _replace(expr: TemporalExpression, **changes) -> TemporalExpression:
+    return TemporalExpression(**{**expr.__dict__, **changes})

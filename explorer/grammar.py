@@ -1,0 +1,295 @@
+"""The date grammar, as data.
+
+Everything the date engine (`explorer.dates`) knows about English temporal
+expressions lives here: word tables, regex fragments, the rules that find
+candidate expressions, and the cue tables that decide a range relation, a
+modifier or the direction a sentence points in. The engine applies these; it
+holds no vocabulary of its own. Adding a construct means adding a `Rule` here
+(with an example) and a test case in tests/test_grammar_constructs.py.
+
+Patterns are written with `{NAME}` placeholders that `expand()` fills from
+`FRAGMENTS`. Each rule names a normalizer in `explorer.dates.NORMALIZERS` that
+turns the match's named groups into a TIMEX3 value and a calendar span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2,
+    "wed": 2, "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4,
+    "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+
+# TIMEX3 season codes and the months each covers (winter runs into next year).
+SEASONS = {
+    "spring": ("SP", 3, 5), "summer": ("SU", 6, 8), "autumn": ("FA", 9, 11),
+    "fall": ("FA", 9, 11), "winter": ("WI", 12, 14),
+}
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "a hundred": 100, "dozen": 12, "a dozen": 12,
+    "a couple of": 2, "couple of": 2,
+}
+# Counts with no definite number: TIMEX3 writes them as X (P"X"Y).
+VAGUE_NUMBERS = ("several", "a few", "few", "many", "some", "numerous")
+
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
+    "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
+    "tenth": 10, "10th": 10, "eleventh": 11, "11th": 11, "twelfth": 12,
+    "12th": 12, "thirteenth": 13, "13th": 13, "fourteenth": 14, "14th": 14,
+    "fifteenth": 15, "15th": 15, "sixteenth": 16, "16th": 16,
+    "seventeenth": 17, "17th": 17, "eighteenth": 18, "18th": 18,
+    "nineteenth": 19, "19th": 19, "twentieth": 20, "20th": 20,
+    "twenty-first": 21, "21st": 21,
+}
+
+DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+    "seventies": 7, "eighties": 8, "nineties": 9,
+}
+
+# unit word -> (TIMEX3 duration letter, granularity, is a time-of-day unit)
+UNITS = {
+    "second": ("S", "time", True), "minute": ("M", "time", True),
+    "hour": ("H", "time", True), "day": ("D", "day", False),
+    "week": ("W", "week", False), "weekend": ("WE", "weekend", False),
+    "fortnight": ("W2", "week", False), "month": ("M", "month", False),
+    "quarter": ("Q", "quarter", False), "year": ("Y", "year", False),
+    "decade": ("DE", "decade", False), "century": ("CE", "century", False),
+}
+
+# Parts of the day and their TIMEX3 codes ("Friday morning" = 1998-08-07TMO).
+DAY_PARTS = {
+    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+    "overnight": "NI", "midday": "12:00", "noon": "12:00", "midnight": "24:00",
+}
+
+# Vague references: no calendar span except "now", which is the reference day.
+VAGUE_REFS = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
+    "at present": "PRESENT_REF", "at the moment": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
+    "formerly": "PAST_REF", "the past": "PAST_REF", "in the past": "PAST_REF",
+    "recent years": "PAST_REF", "recent months": "PAST_REF",
+    "recent weeks": "PAST_REF", "recent days": "PAST_REF",
+    "soon": "FUTURE_REF", "the future": "FUTURE_REF",
+    "in the future": "FUTURE_REF", "shortly": "FUTURE_REF",
+    "the coming days": "FUTURE_REF", "the coming weeks": "FUTURE_REF",
+    "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
+}
+
+
+def _alternation(words) -> str:
+    """Longest first, so that 'Sept' wins over 'Sep'; '.' and spaces escaped."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _capitalised(words) -> str:
+    return _alternation(w.capitalize() for w in words)
+
+
+_MONTH_FULL = [m for m in MONTHS if len(m) > 3 or m == "may"]
+_MONTH_ABBR = [m for m in MONTHS if len(m) <= 4 and m != "may"]
+_UNIT_WORDS = [u for u in UNITS if u != "fortnight"]
+
+FRAGMENTS = {
+    # Month names are matched capitalised only: "may" and "march" are verbs.
+    "MONTH": (
+        rf"(?:{_capitalised(_MONTH_FULL)}|{_alternation(m.upper() for m in _MONTH_FULL)}"
+        rf"|(?:{_capitalised(_MONTH_ABBR)})\.?)"
+    ),
+    "MONTH_BARE": _capitalised(m for m in _MONTH_FULL if m not in ("may", "march")),
+    "WEEKDAY": rf"(?:{_capitalised(w for w in WEEKDAYS if len(w) > 4)})",
+    "DAY": r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?",
+    "YEAR": r"(?:1[0-9]{3}|20[0-9]{2})",
+    "BARE_YEAR": r"(?:1[89][0-9]{2}|20[0-9]{2})",
+    "SEASON": _alternation(SEASONS),
+    "ORDINAL": _alternation(ORDINALS),
+    "UNIT": _alternation(_UNIT_WORDS),
+    "UNITS": r"(?:seconds|minutes|hours|days|weeks|weekends|months|quarters|years|decades|centuries)",
+    "NUMBER": (
+        r"(?:\d{1,3}(?:\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+        r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|"
+        + _alternation(NUMBER_WORDS) + ")"
+    ),
+    "VAGUE_NUMBER": _alternation(VAGUE_NUMBERS),
+    "DAY_PART": _alternation(p for p in DAY_PARTS if p not in ("midday", "noon", "midnight", "overnight")),
+    "CLOCK": r"(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?!\d)",
+    "TZ": r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|MSK))?",
+}
+
+
+def expand(pattern: str) -> str:
+    return re.sub(r"\{([A-Z_]+)\}", lambda m: FRAGMENTS[m.group(1)], pattern)
+
+
+# Words that, right after a number, make it a count or an amount, not a year.
+QUANTITY_AFTER = (
+    r"^(?:\s*(?:%|percent\b|per\s+cent\b|people\b|persons\b|men\b|women\b|children\b|"
+    r"prisoners\b|detainees\b|cases\b|complaints\b|troops\b|soldiers\b|officers\b|"
+    r"police\b|protesters\b|votes\b|members\b|workers\b|employees\b|jobs\b|"
+    r"dollars\b|euros\b|rubles\b|roubles\b|tons\b|tonnes\b|km\b|miles\b|meters\b|"
+    r"metres\b|units\b|shares\b|points\b|times\b|delegates\b|seats\b|deaths\b|"
+    r"dead\b|injured\b|arrests\b|instances\b|media\b|journalists\b|"
+    r"million\b|billion\b|thousand\b|hours\b|minutes\b)|-(?:member|strong|page|seat|year|day|month|week))"
+)
+# A number right after one of these names a thing, not a year ("Resolution 2020").
+ENTITY_BEFORE = (
+    r"(?:\b(?:No\.?|Number|Nos\.?|Article|Resolution|Flight|Route|Room|Chapter|"
+    r"Section|Item|Law|Decree|Bill|Order|Case|Model|Version|Boeing|Airbus|Windows|"
+    r"Highway|Interstate|Channel|Act|Paragraph|page|p\.)|[#№$£€])\s*$"
+)
+AGE_AFTER = r"^(?:-year-old|\s+years?\s+old\b|-years?-old)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One construct: a pattern that finds it and the normalizer that values it.
+
+    `span` names the group that is the expression when the pattern needs
+    context around it (May is a month only after "in", "since", ...).
+    `not_before` / `not_after` are regexes tested against the text just
+    before / after the match; either matching vetoes it.
+    """
+
+    name: str
+    pattern: str
+    normalizer: str
+    example: str
+    ignore_case: bool = False
+    span: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+
+
+RULES: list[Rule] = [
+    # --- calendar dates: dateparser reads them, the engine places year-less ones
+    Rule("iso_date", r"\b(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])(?:[T ](?P<clock>[0-2]?[0-9]:[0-5][0-9])(?::[0-5][0-9])?)?\b",
+         "calendar", "2021-12-10 14:05", not_after=r"^\d"),
+    Rule("numeric_date", r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/(?P<y>{YEAR})\b",
+         "calendar", "12/10/2021"),
+    Rule("dotted_date", r"\b(?:0?[1-9]|[12][0-9]|3[01])\.(?:0?[1-9]|1[0-2])\.(?P<y>{YEAR})\b",
+         "calendar", "10.12.2021"),
+    Rule("month_day_year", r"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+(?P<y>{YEAR})\b",
+         "calendar", "December 10, 2021", not_after=r"^\d"),
+    Rule("day_month_year", r"(?:{WEEKDAY},?\s+)?\b{DAY}\s+(?:of\s+)?{MONTH},?\s+(?P<y>{YEAR})\b",
+         "calendar", "28 October 2020", not_after=r"^\d"),
+    Rule("month_day", r"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}\b",
+         "calendar", "December 10", not_after=r"^(?:[.,]?\d|,\s*\d{3}\b|\s*(?:%|percent|people|million|billion))"),
+    Rule("day_month", r"(?:{WEEKDAY},?\s+)?\b{DAY}\s+(?:of\s+)?{MONTH}\b",
+         "calendar", "27 February", not_before=r"[\d,.]$"),
+    Rule("month_year", r"{MONTH},?\s+(?:of\s+)?(?P<y>{YEAR})\b", "calendar", "August 2020",
+         not_after=r"^(?:\d|,\d)"),
+    Rule("month", r"\b(?:{MONTH_BARE}|Sept\.)(?![\w-])", "calendar", "August"),
+    Rule("month_after_cue", r"\b(?:in|of|since|until|till|by|early|mid-|late|last|next|this|"
+         r"before|after|during|from|through|to|until|between|and|or|on)\s+(?P<expr>May|March)\b(?!\s+(?:be|have|not)\b)",
+         "calendar", "in May", span="expr"),
+    # --- years, decades, centuries, seasons, quarters, halves
+    Rule("year", r"(?<![\w$£€.,/'’])(?P<y>{BARE_YEAR})(?![\w%]|[.,]\d|/\d)", "year", "in 2020",
+         not_before=ENTITY_BEFORE, not_after=QUANTITY_AFTER),
+    Rule("fiscal_year", r"\bfiscal(?:\s+year)?\s+(?P<y>{YEAR})\b", "year", "fiscal 1989", ignore_case=True),
+    Rule("decade", r"\b(?:the\s+)?(?:(?P<dec>1[0-9]{2}0|20[0-9]0)'?s|'(?P<dec2>[0-9]0)s)\b", "decade", "the 1990s"),
+    Rule("decade_word", r"\bthe\s+(?:(?P<century>19|20)|(?:nineteen|twenty)\s*)?(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+         "decade", "the nineties", ignore_case=True),
+    Rule("century", r"\bthe\s+(?P<ord>{ORDINAL})[\s-]+century\b", "century", "the 20th century", ignore_case=True),
+    Rule("season_year", r"\b(?P<season>{SEASON})\s+(?:of\s+)?(?P<y>{YEAR})\b", "season", "summer 2020", ignore_case=True),
+    Rule("quarter", r"\b(?:the\s+)?(?:(?P<y0>{YEAR})(?:'s)?\s+|fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
+         r"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>{YEAR}))?\b", "quarter", "the third quarter of 2021", ignore_case=True),
+    Rule("quarter_code", r"\b(?:Q(?P<q>[1-4])\s+(?P<y>{YEAR})|(?P<y2>{YEAR})\s+Q(?P<q2>[1-4]))\b", "quarter", "Q3 2021"),
+    Rule("quarter_latest", r"\bthe\s+(?:(?:latest|most\s+recent|recent|just-ended|just\s+ended)\s+)?quarter\b(?![\s-]+(?:century|of\s+a|mile|point|percent|of\s+the))",
+         "quarter_latest", "the latest quarter", ignore_case=True),
+    Rule("half", r"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR}))\b", "half", "the first half of 2021", ignore_case=True),
+    # --- days relative to the reference
+    Rule("relative_day", r"\b(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b(?!['’]s\s+(?:world|society|youth|generation))",
+         "relative_day", "yesterday", ignore_case=True),
+    Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True),
+    Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning"),
+    Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True),
+    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement"),
+    Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY}))?", "clock", "5 p.m. EST"),
+    Rule("noon", r"\b(?P<part>noon|midnight|midday)(?:\s+(?P<wd>{WEEKDAY}))?\b", "clock", "midnight Friday", ignore_case=True),
+    # --- weeks, weekends, months, seasons, years ... relative to the reference
+    Rule("relative_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|following|the\s+past|the\s+last|the\s+previous|the\s+coming|the\s+current|the\s+following|the\s+next|this\s+past)\s+"
+         r"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b(?!-)",
+         "relative_unit", "last week", ignore_case=True),
+    Rule("the_weekend", r"\b(?:the|this)\s+(?P<unit>weekend)\b", "relative_unit", "over the weekend", ignore_case=True),
+    Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through)\s+the\s+|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
+         "season", "in the summer", ignore_case=True, span="expr"),
+    Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
+         "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$"),
+    Rule("year_earlier", r"\b(?:the\s+)?(?:year-earlier|year-ago)(?:\s+(?P<unit>quarter|period|month|week))?\b", "year_earlier", "year-earlier", ignore_case=True),
+    # --- durations: anchored to the reference ("the past five years") or not
+    Rule("anchored_duration", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming|first|following)\s+(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\b",
+         "anchored_duration", "over the past five years", ignore_case=True, not_before=r"[\d,.$]$"),
+    Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True),
+    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong))",
+         "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER),
+    Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
+         "vague_duration", "for days", ignore_case=True, span="expr"),
+    Rule("vague_ref", r"\b(?P<word>" + _alternation(VAGUE_REFS) + r")\b(?!['’-]|\s+(?:and\s+then|on\b|that\b|(?:tense|perfect|participle)\b))",
+         "vague_ref", "now", ignore_case=True),
+]
+
+# --- cue tables applied around a found expression --------------------------
+
+# Modifiers directly before an expression: TIMEX3 mod and the share of the
+# named span they keep (start, end as fractions), or "to_ref"/"from_ref" for
+# "earlier this year" / "later this month".
+MODIFIERS = [
+    (r"(?:the\s+)?(?:very\s+)?(?:early|earlier\s+in|beginning\s+of|start\s+of|outset\s+of)(?:\s+in)?(?:\s+the)?[\s-]+$", "START", (0.0, 1 / 3)),
+    (r"(?:the\s+)?(?:mid|middle\s+of|mid-way\s+through)(?:\s+the)?[\s-]+$", "MID", (1 / 3, 2 / 3)),
+    (r"(?:the\s+)?(?:late|later\s+in|end\s+of|close\s+of|turn\s+of)(?:\s+the)?[\s-]+$", "END", (2 / 3, 1.0)),
+    (r"earlier\s+$", "START", "to_ref"),
+    (r"later\s+$", "END", "from_ref"),
+]
+
+# Words before an expression that make it open, close or bound a range.
+RELATIONS = [
+    (r"\b(?:ever\s+)?since\s+(?:(?:the|a|an)\s+)?(?:\w+\s+)?$", "opens"),
+    (r"\b(?:from|starting(?:\s+in|\s+on)?|beginning(?:\s+in|\s+on)?|as\s+of)\s+(?:the\s+)?$", "opens"),
+    (r"\b(?:until|till|til|through|thru|up\s+to|up\s+until|by|no\s+later\s+than)\s+(?:the\s+)?$", "closes"),
+    (r"\b(?:before|prior\s+to|ahead\s+of|earlier\s+than)\s+(?:the\s+)?$", "before"),
+    (r"\b(?:after|following|later\s+than)\s+(?:the\s+)?$", "after"),
+    (r"\bbetween\s+(?:the\s+)?$", "opens"),
+]
+# Between two expressions: "from X to Y", "between X and Y", "X-Y".
+RANGE_LINKS = r"^\s*(?:to|until|till|through|and|[-–—])\s*(?:the\s+)?$"
+
+# Direction cues: a year-less date, a bare weekday or "the weekend" takes the
+# nearest such day on or before the reference unless the sentence looks
+# ahead. The nearest cue word to the expression decides.
+FUTURE_CUES = (
+    r"\b(?:will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
+    r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
+    r"upcoming|next|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote)\b"
+)
+PAST_CUES = (
+    r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|"
+    r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|"
+    r"[a-z]{3,}ed)\b"
+)
+
+# Lines at the head of a document that carry its publication stamp.
+STAMP_LINE = (
+    r"^\s*(?:(?:published|updated|posted|date|dated|last\s+updated|first\s+published)"
+    r"(?:\s+on)?\s*[:\-–]?\s*)?(?=\S)"
+)
