@@ -30,6 +30,9 @@ from . import periods as p
 from .sentences import sentence_spans
 
 PAST, FUTURE = "past", "future"
+# A direction read from a cue word right next to the expression is firm: the
+# year-less date is not moved to a nearer reading the other way.
+FIRM_PAST, FIRM_FUTURE = "firm past", "firm future"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class Value:
 class Context:
     reference: date | None
     direction: str
+    # The latest quarter the text has named: financial news compares with "a year
+    # earlier", meaning that quarter a year before (TimeML values it 1988-Q3).
+    topic_quarter: tuple[int, int] | None = None
 
 
 # --- compiled grammar ---------------------------------------------------------
@@ -133,6 +139,8 @@ def _fmt_amount(n: float) -> str:
 
 def _duration_timex(n: float | None, unit: str) -> str:
     letter, _, is_clock = g.UNITS[unit]
+    if unit in ("decade", "century") and n is not None:
+        n, letter = n * (10 if unit == "decade" else 100), "Y"
     amount = "X" if n is None else _fmt_amount(n)
     if letter == "W2":
         return f"P{'X' if n is None else _fmt_amount(2 * n)}W"
@@ -152,11 +160,24 @@ def _safe(build, *args):
 def _place(candidates, reference: date, direction: str):
     """Of (value, span) candidates in time order, the nearest the reference in
     `direction`: the latest that has begun by the reference day (past), or the
-    earliest that has not ended before it (future)."""
+    earliest that has not ended before it (future). A reading more than
+    `grammar.FAR_DAYS` away yields to a nearer one the other way ("payable
+    Dec. 7" in a past-tense sentence written in October is this December)."""
     candidates = [c for c in candidates if c[1] is not None]
-    if direction == FUTURE:
-        return next((c for c in candidates if c[1][1] >= reference), candidates[-1])
-    return next((c for c in reversed(candidates) if c[1][0] <= reference), candidates[0])
+    past = next((c for c in reversed(candidates) if c[1][0] <= reference), candidates[0])
+    future = next((c for c in candidates if c[1][1] >= reference), candidates[-1])
+    chosen, other = (future, past) if direction in (FUTURE, FIRM_FUTURE) else (past, future)
+    if direction in (FIRM_PAST, FIRM_FUTURE):
+        return chosen
+    if _distance(chosen[1], reference) > g.FAR_DAYS and _distance(other[1], reference) < _distance(chosen[1], reference):
+        return other
+    return chosen
+
+
+def _distance(span, reference: date) -> int:
+    if span[0] <= reference <= span[1]:
+        return 0
+    return min(abs((span[0] - reference).days), abs((span[1] - reference).days))
 
 
 def _around(reference: date):
@@ -273,6 +294,8 @@ def _quarter_value(year, q):
 def _quarter(groups, ctx, words):
     q = int(groups.get("q") or groups.get("q2") or g.ORDINALS[groups["ord"].lower()])
     year = groups.get("y") or groups.get("y0") or groups.get("y2")
+    if groups.get("rel") and ctx.reference is not None:
+        year = ctx.reference.year + {"last": -1, "this": 0, "next": 1}[groups["rel"].lower()]
     if year:
         return _quarter_value(int(year), q)
     if ctx.reference is None:
@@ -334,9 +357,26 @@ def _weekday_date(wd: int, rel: str, ctx) -> date | None:
         return p.shift(ref, (wd - ref.weekday()) % 7 or 7, "day")
     if rel == "this":
         return p.iso_week_span(ref)[0] + (date(2000, 1, 3 + wd) - date(2000, 1, 3))
-    if ctx.direction == FUTURE:
+    if ctx.direction in (FUTURE, FIRM_FUTURE):
         return p.shift(ref, (wd - ref.weekday()) % 7, "day")
     return p.shift(ref, -back, "day")
+
+
+def _month_relative(groups, ctx, words):
+    month = g.MONTHS[groups["month"].lower().rstrip(".")]
+    rel = groups["rel"].lower().split()[-1]
+    if ctx.reference is None:
+        return Value("DATE", f"XXXX-{month:02d}", None, "month")
+    ref = ctx.reference
+    if "year" in words.lower():  # July last year
+        year = ref.year + {"last": -1, "this": 0, "next": 1}[rel]
+    elif rel in ("last", "previous"):
+        year = ref.year if month < ref.month else ref.year - 1
+    elif rel in ("next", "following"):
+        year = ref.year if month > ref.month else ref.year + 1
+    else:
+        year = ref.year
+    return Value("DATE", f"{year:04d}-{month:02d}", _safe(p.month_span, year, month), "month")
 
 
 def _weekday(groups, ctx, words):
@@ -345,7 +385,9 @@ def _weekday(groups, ctx, words):
     if ctx.reference is None:
         timex = f"XXXX-WXX-{wd + 1}" + (f"T{part}" if part else "")
         return Value("TIME" if part else "DATE", timex, None, "time" if part else "day")
-    day = _safe(_weekday_date, wd, (groups.get("rel") or "").lower(), ctx)
+    rel = (groups.get("rel") or "").lower().split()[-1:] or [""]
+    rel = {"previous": "last", "following": "next"}.get(rel[0], rel[0])
+    day = _safe(_weekday_date, wd, rel, ctx)
     if day is None:
         return None
     if part:
@@ -382,7 +424,7 @@ def _weekend(step: int, ctx) -> Value:
     ref = ctx.reference
     if step == 0:
         in_weekend = ref.weekday() >= 5
-        step = 0 if in_weekend or ctx.direction == FUTURE else -1
+        step = 0 if in_weekend or ctx.direction in (FUTURE, FIRM_FUTURE) else -1
     elif step == 1 and ref.weekday() < 5:
         step = 0  # "next weekend" on a weekday: the coming one
     day = p.shift(ref, step, "week")
@@ -487,6 +529,9 @@ def _ago(groups, ctx, words):
         return Value("DATE", "FUTURE_REF" if forward else "PAST_REF", None, "")
     if ctx.reference is None or unit == "weekend":
         return Value("DATE", "XXXX-XX-XX", None, g.UNITS[unit][1])
+    if unit == "year" and ctx.topic_quarter and isinstance(n, int):
+        year, q = ctx.topic_quarter
+        return _quarter_value(year + (n if forward else -n), q)
     day = _safe(p.shift, ctx.reference, n if forward else -n, unit)
     if day is None:
         return None
@@ -517,6 +562,8 @@ def _value_at(day: date, unit: str) -> Value:
 def _year_earlier(groups, ctx, words):
     if ctx.reference is None:
         return Value("DATE", "XXXX", None, "year")
+    if ctx.topic_quarter:
+        return _quarter_value(ctx.topic_quarter[0] - 1, ctx.topic_quarter[1])
     if (groups.get("unit") or "").lower() in ("quarter", "period"):
         return _quarter_value(*_last_completed_quarter(ctx.reference, back=4))
     return _value_at(p.shift(ctx.reference, -1, "year"), "year")
@@ -529,11 +576,49 @@ def _vague_ref(groups, ctx, words):
     return Value("DATE", value, None, "present" if value == "PRESENT_REF" else "")
 
 
+def _spoken_year(groups, ctx, words):
+    parts = re.split(r"[\s-]+", groups["spoken"].lower())
+    if parts[:2] == ["two", "thousand"]:
+        rest = [w for w in parts[2:] if w != "and"]
+        year = 2000 + (g.NUMBER_WORDS[rest[0]] if rest else 0)
+    else:
+        year = g.SPOKEN_TENS[parts[0]] * 100 + sum(g.SPOKEN_TENS.get(w) or g.NUMBER_WORDS[w] for w in parts[1:])
+    return Value("DATE", f"{year:04d}", _safe(p.year_span, year), "year")
+
+
+def _holiday_date(rule, year) -> date:
+    if len(rule) == 2:
+        return date(year, *rule)
+    month, weekday, nth = rule
+    first, last = p.month_span(year, month)
+    if nth > 0:
+        return p.shift(first, (weekday - first.weekday()) % 7 + 7 * (nth - 1), "day")
+    return p.shift(last, -((last.weekday() - weekday) % 7), "day")
+
+
+def _holiday(groups, ctx, words):
+    rule = g.HOLIDAYS[re.sub(r"\s+", " ", groups["holiday"].lower()).replace("’", "'")]
+    if groups.get("y"):
+        year = int(groups["y"])
+    elif ctx.reference is None:
+        return Value("DATE", "XXXX-" + (f"{rule[0]:02d}-{rule[1]:02d}" if len(rule) == 2 else f"{rule[0]:02d}"), None, "day")
+    else:
+        cands = [(y, _safe(lambda y: (_holiday_date(rule, y),) * 2, y)) for y in _around(ctx.reference)]
+        year = _place(cands, ctx.reference, ctx.direction)[0]
+    day = _safe(_holiday_date, rule, year)
+    return Value("DATE", day.isoformat(), (day, day), "day") if day else None
+
+
+def _set(groups, ctx, words):
+    return Value("SET", g.SETS[re.sub(r"\s+", " ", groups["set"].lower())], None, "")
+
+
 NORMALIZERS = {
+    "spoken_year": _spoken_year, "holiday": _holiday, "set": _set,
     "calendar": _calendar, "year": _year, "decade": _decade, "century": _century,
     "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
     "half": _half, "relative_day": _relative_day, "day_part": _day_part,
-    "weekday": _weekday, "clock": _clock, "relative_unit": _relative_unit,
+    "weekday": _weekday, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
     "ago": _ago, "year_earlier": _year_earlier, "anchored_duration": _anchored_duration,
     "duration": _duration, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
 }
@@ -581,6 +666,8 @@ def _direction(text: str, sentence: tuple[int, int], start: int, end: int) -> st
             distance = start - m.end() if m.end() <= start else m.start() - end
             if distance < best[0]:
                 best = (distance, direction)
+    if best[0] <= g.STRONG_CUE_CHARS:
+        return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST
     return best[1]
 
 
@@ -619,6 +706,7 @@ def find_dates(text: str, reference: date | None = None) -> list[TemporalExpress
     found = _select(_candidates(text))
     out: list[TemporalExpression] = []
     si = 0
+    topic = None
     for start, end, rule, m in found:
         while si < len(sentences) - 1 and sentences[si][1] <= start:
             si += 1
@@ -626,9 +714,11 @@ def find_dates(text: str, reference: date | None = None) -> list[TemporalExpress
         sentence = sentence if sentence[0] <= start else (start, end)
         direction = _direction(text, sentence, start, end) if reference else PAST
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        value = NORMALIZERS[rule.normalizer](groups, Context(reference, direction), text[start:end])
+        value = NORMALIZERS[rule.normalizer](groups, Context(reference, direction, topic), text[start:end])
         if value is None:
             continue
+        if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):
+            topic = _quarter_of(value.span[0])
         start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)

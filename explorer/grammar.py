@@ -86,15 +86,39 @@ VAGUE_REFS = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
     "at present": "PRESENT_REF", "at the moment": "PRESENT_REF",
     "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "the past": "PAST_REF", "in the past": "PAST_REF",
-    "recent years": "PAST_REF", "recent months": "PAST_REF",
-    "recent weeks": "PAST_REF", "recent days": "PAST_REF",
-    "soon": "FUTURE_REF", "the future": "FUTURE_REF",
-    "in the future": "FUTURE_REF", "shortly": "FUTURE_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF",
+    "the past": "PAST_REF", "in the past": "PAST_REF",
+    "the future": "FUTURE_REF",
+    "in the future": "FUTURE_REF",
     "the coming days": "FUTURE_REF", "the coming weeks": "FUTURE_REF",
     "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
 }
+
+
+# Holidays with a fixed date (month, day), or a rule: (month, weekday, nth).
+HOLIDAYS = {
+    "new year's day": (1, 1), "new year's eve": (12, 31), "christmas eve": (12, 24),
+    "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
+    "valentine's day": (2, 14), "halloween": (10, 31), "may day": (5, 1),
+    "international women's day": (3, 8), "human rights day": (12, 10),
+    "thanksgiving day": (11, 3, 4), "thanksgiving": (11, 3, 4),
+    "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
+}
+
+# Recurrences (TIMEX3 SET): word -> value.
+SETS = {
+    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+    "quarterly": "P1Q", "annually": "P1Y", "yearly": "P1Y", "every day": "P1D",
+    "each day": "P1D", "every week": "P1W", "each week": "P1W", "every month": "P1M",
+    "each month": "P1M", "every year": "P1Y", "each year": "P1Y", "every quarter": "P1Q",
+    "a day": "P1D", "a week": "P1W", "a month": "P1M", "a year": "P1Y",
+    "per day": "P1D", "per week": "P1W", "per month": "P1M", "per year": "P1Y",
+}
+
+SPOKEN_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+               "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+               "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+               "seventy": 70, "eighty": 80, "ninety": 90}
 
 
 def _alternation(words) -> str:
@@ -200,19 +224,27 @@ RULES: list[Rule] = [
     Rule("month_year", r"{MONTH},?\s+(?:of\s+)?(?P<y>{YEAR})\b", "calendar", "August 2020",
          not_after=r"^(?:\d|,\d)"),
     Rule("month", r"\b(?:{MONTH_BARE}|Sept\.)(?![\w-])", "calendar", "August"),
+    Rule("month_relative_year", r"(?P<month>{MONTH})\s+(?:of\s+)?(?P<rel>last|next|this)\s+year\b", "month_relative", "July last year"),
+    Rule("relative_month", r"\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Tt]he\s+previous|[Tt]he\s+following)\s+(?P<month>{MONTH})(?!\s+\d)", "month_relative", "last February"),
     Rule("month_after_cue", r"\b(?:in|of|since|until|till|by|early|mid-|late|last|next|this|"
          r"before|after|during|from|through|to|until|between|and|or|on)\s+(?P<expr>May|March)\b(?!\s+(?:be|have|not)\b)",
          "calendar", "in May", span="expr"),
     # --- years, decades, centuries, seasons, quarters, halves
     Rule("year", r"(?<![\w$£€.,/'’])(?P<y>{BARE_YEAR})(?![\w%]|[.,]\d|/\d)", "year", "in 2020",
          not_before=ENTITY_BEFORE, not_after=QUANTITY_AFTER),
+    Rule("spoken_year", r"\b(?:the\s+year\s+)?(?P<spoken>(?:nineteen|twenty)[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and)?(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b",
+         "spoken_year", "nineteen ninety-six", ignore_case=True, not_after=r"^\s+(?:people|percent|dollars|years|of)"),
+    Rule("holiday", r"\b(?P<holiday>" + _alternation(HOLIDAYS) + r")(?:\s+(?P<y>{YEAR}))?\b", "holiday", "Christmas", ignore_case=True),
+    Rule("set", r"\b(?P<set>" + _alternation(k for k in SETS if not k.startswith(("a ", "per "))) + r")\b", "set", "daily", ignore_case=True),
+    Rule("rate", r"(?:\$|\b)\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+(?:\w+\s+)?(?P<expr>(?P<set>" + _alternation(k for k in SETS if k.startswith(("a ", "per "))) + r"))\b",
+         "set", "$20 a day", ignore_case=True, span="expr"),
     Rule("fiscal_year", r"\bfiscal(?:\s+year)?\s+(?P<y>{YEAR})\b", "year", "fiscal 1989", ignore_case=True),
     Rule("decade", r"\b(?:the\s+)?(?:(?P<dec>1[0-9]{2}0|20[0-9]0)'?s|'(?P<dec2>[0-9]0)s)\b", "decade", "the 1990s"),
     Rule("decade_word", r"\bthe\s+(?:(?P<century>19|20)|(?:nineteen|twenty)\s*)?(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
          "decade", "the nineties", ignore_case=True),
     Rule("century", r"\bthe\s+(?P<ord>{ORDINAL})[\s-]+century\b", "century", "the 20th century", ignore_case=True),
     Rule("season_year", r"\b(?P<season>{SEASON})\s+(?:of\s+)?(?P<y>{YEAR})\b", "season", "summer 2020", ignore_case=True),
-    Rule("quarter", r"\b(?:the\s+)?(?:(?P<y0>{YEAR})(?:'s)?\s+|fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
+    Rule("quarter", r"\b(?:the\s+)?(?:(?P<y0>{YEAR})(?:'s)?\s+|fiscal\s+|(?P<rel>this|last|next)\s+year['’]s\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
          r"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>{YEAR}))?\b", "quarter", "the third quarter of 2021", ignore_case=True),
     Rule("quarter_code", r"\b(?:Q(?P<q>[1-4])\s+(?P<y>{YEAR})|(?P<y2>{YEAR})\s+Q(?P<q2>[1-4]))\b", "quarter", "Q3 2021"),
     Rule("quarter_latest", r"\bthe\s+(?:(?:latest|most\s+recent|recent|just-ended|just\s+ended)\s+)?quarter\b(?![\s-]+(?:century|of\s+a|mile|point|percent|of\s+the))",
@@ -224,7 +256,7 @@ RULES: list[Rule] = [
     Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True),
     Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning"),
     Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True),
-    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement"),
+    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement"),
     Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY}))?", "clock", "5 p.m. EST"),
     Rule("noon", r"\b(?P<part>noon|midnight|midday)(?:\s+(?P<wd>{WEEKDAY}))?\b", "clock", "midnight Friday", ignore_case=True),
     # --- weeks, weekends, months, seasons, years ... relative to the reference
@@ -243,6 +275,7 @@ RULES: list[Rule] = [
     Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True),
     Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong))",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER),
+    Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True),
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
          "vague_duration", "for days", ignore_case=True, span="expr"),
     Rule("vague_ref", r"\b(?P<word>" + _alternation(VAGUE_REFS) + r")\b(?!['’-]|\s+(?:and\s+then|on\b|that\b|(?:tense|perfect|participle)\b))",
@@ -280,13 +313,21 @@ RANGE_LINKS = r"^\s*(?:to|until|till|through|and|[-–—])\s*(?:the\s+)?$"
 FUTURE_CUES = (
     r"\b(?:will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
     r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
-    r"upcoming|next|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote)\b"
+    r"would|payable|effective|expires?|deadline|expects?|upcoming|next|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote)\b"
 )
 PAST_CUES = (
     r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|"
-    r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|"
+    r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|bought|sold|"
+    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought|"
     r"[a-z]{3,}ed)\b"
 )
+
+# How far (days) a year-less date may be placed in the sentence's direction
+# before a nearer reading the other way wins.
+# A cue this close (characters) to the expression is not overruled ("the year
+# ended March 31").
+FAR_DAYS = 183
+STRONG_CUE_CHARS = 12
 
 # Lines at the head of a document that carry its publication stamp.
 STAMP_LINE = (

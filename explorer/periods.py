@@ -70,9 +70,10 @@ def add_months(day: date, months: int) -> date:
 
 def shift(day: date, amount: float, unit: str) -> date:
     """`day` moved by `amount` units (day, week, month, quarter, year, decade, century)."""
-    if unit in ("day", "week", "weekend", "fortnight"):
-        days = {"day": 1, "week": 7, "weekend": 7, "fortnight": 14}[unit]
-        return day + timedelta(days=round(amount * days))
+    days = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7,
+            "weekend": 7, "fortnight": 14}.get(unit)
+    if days is not None:
+        return day + timedelta(days=int(amount * days))
     months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}[unit]
     return add_months(day, round(amount * months))
 
