@@ -82,7 +82,7 @@ def _binary(data: bytes) -> bool:
 
 # --- reference dates ----------------------------------------------------------------
 
-_STAMP = re.compile(STAMP_LINE, re.IGNORECASE)
+_STAMP = re.compile(STAMP_LINE)
 
 
 def stamp_date(text: str) -> date | None:

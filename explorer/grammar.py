@@ -331,6 +331,6 @@ STRONG_CUE_CHARS = 12
 
 # Lines at the head of a document that carry its publication stamp.
 STAMP_LINE = (
-    r"^\s*(?:(?:published|updated|posted|date|dated|last\s+updated|first\s+published)"
-    r"(?:\s+on)?\s*[:\-–]?\s*)?(?=\S)"
+    r"^\s*(?:(?i:published|updated|posted|date|dated|last\s+updated|first\s+published)"
+    r"(?:\s+on)?\s*[:\-–]?\s*|[A-Z]{3,}(?:\s+[A-Z]{3,})*(?:,\s+[A-Z][a-z]+)?,\s+)?(?=\S)"
 )

@@ -1,0 +1,110 @@
+"""Loading a corpus: manifest, reference dates, cleaning, furniture, passages."""
+
+from datetime import date
+
+import pytest
+
+from explorer.corpus import build_document, load_folder, stamp_date
+
+from .conftest import SEEDS
+
+
+def test_seeds_load_with_their_manifest(seed_corpus):
+    docs = {d.doc_id: d for d in seed_corpus.documents}
+    assert len(docs) == 5 and seed_corpus.problems == []
+    assert docs["001_e764a51f6fefffa3"].published == date(2022, 1, 28)
+    assert all(d.reference_source == "manifest" for d in docs.values())
+    assert docs["002_c4206b439a35caa1"].source == "Pozirk"
+
+
+def test_seed_copies_are_unchanged():
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.exists():
+        pytest.fail("../shared/seeds is missing beside the project")
+    for f in shared.glob("*.txt"):
+        assert (SEEDS / f.name).read_bytes() == f.read_bytes()
+
+
+def test_broken_entities_are_decoded(seed_corpus):
+    voa = next(d for d in seed_corpus.documents if d.doc_id.startswith("004"))
+    assert "&#" not in voa.text
+    assert "« Voices of America»" in voa.text
+    assert "international justice" in voa.text
+    assert any("broken HTML entities" in r for r in voa.repairs)
+
+
+@pytest.mark.parametrize("doc, furniture", [
+    ("003", "Accessibility links"), ("003", "Breaking News"), ("003", "16x9 Image"),
+    ("003", "report the news in 27 languages"), ("003", "Read our ongoing coverage"),
+    ("002", "The material is available only to POZIRK+"), ("002", "Politics, Security"),
+    ("001", "Photo: Mark Makela"), ("000", "SEE ALSO"), ("004", "I will follow"), ("004", "Other news"),
+])
+def test_site_furniture_is_kept_out_of_passages(seed_corpus, doc, furniture):
+    d = next(d for d in seed_corpus.documents if d.doc_id.startswith(doc))
+    assert furniture in d.text  # nothing is deleted from the text ...
+    assert not any(furniture in d.text[s:e] for s, e in d.passages)  # ... it is just no passage
+
+
+def test_passages_are_sentences_with_offsets(seed_corpus):
+    d = next(d for d in seed_corpus.documents if d.doc_id.startswith("000"))
+    sentences = [d.text[s:e] for s, e in d.passages]
+    assert "Several people have died during the crackdown." in sentences
+    # "U.S." and "U.K." do not end sentences
+    assert any(s.startswith("In a statement on December 10, the U.S. State Department named") for s in sentences)
+    assert sentences[0] == d.title
+
+
+def test_dateline_is_not_a_passage_but_the_sentence_after_it_is(seed_corpus):
+    d = next(d for d in seed_corpus.documents if d.doc_id.startswith("002"))
+    first = [d.text[s:e] for s, e in d.passages][1]
+    assert first.startswith("The US Department of State pointed")
+
+
+@pytest.mark.parametrize("head, expected", [
+    ("Published: 10 December 2021\nText.", date(2021, 12, 10)),
+    ("2021-12-10 14:05\nText.", date(2021, 12, 10)),
+    ("Updated on December 9, 2021\nText.", date(2021, 12, 9)),
+    ("MINSK, December 8, 2021 (Reuters) - Police detained ...", date(2021, 12, 8)),
+    ("A title\nDecember 10\nText.", None),  # no year: not a full date
+    ("A title about 2021\nText.", None),
+])
+def test_reference_date_from_a_stamp(head, expected):
+    assert stamp_date(head) == expected
+
+
+def test_document_without_manifest_row_takes_its_stamp_or_none():
+    stamped = build_document("a.txt", b"Title line\nPublished: 10 December 2021\nIt happened last week.")
+    assert (stamped.published, stamped.reference_source) == (date(2021, 12, 10), "dateline")
+    bare = build_document("b.txt", b"Title line\nIt happened last week, not in August 2020.")
+    assert (bare.published, bare.reference_source) == (None, "none")
+
+
+def test_html_is_read_as_visible_text_without_markup():
+    page = b"<html><head><title>T</title><script>alert(1)</script></head><body><p>On 28 October 2020 <b>police</b> came.</p><style>p{}</style></body></html>"
+    d = build_document("page.html", page, {"published": "2021-01-27"})
+    assert "alert" not in d.text and "<" not in d.text and "p{}" not in d.text
+    assert "On 28 October 2020 police came." in d.text
+    assert d.title == "T"
+
+
+def test_unreadable_files_are_reported_and_the_rest_load(tmp_path):
+    (tmp_path / "good.txt").write_text("Title\nIt happened on 28 October 2020.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    corpus = load_folder(tmp_path)
+    assert [d.name for d in corpus.documents] == ["good.txt"]
+    assert {p.name: p.reason for p in corpus.problems} == {"empty.txt": "empty file", "image.txt": "binary file, not text"}
+
+
+def test_cp1251_text_is_decoded_and_the_repair_recorded():
+    d = build_document("ru.txt", "Минск, 28 октября. Заявление Лукашенко о выборах и протестах в Беларуси.".encode("cp1251"))
+    assert "Лукашенко" in d.text
+    assert any(r.startswith("decoded as") for r in d.repairs)
+
+
+def test_manifest_with_an_impossible_date_is_reported(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nIt happened last week.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,title,source,url,published\na.txt,T,S,,2021-02-30\n", encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert corpus.documents[0].published is None
+    assert any("2021-02-30" in p.reason for p in corpus.problems)

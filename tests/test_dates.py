@@ -1,0 +1,218 @@
+"""The date engine: seed gold, false-positive classes, properties, the command line."""
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer.dates import find_dates
+
+from .conftest import ROOT
+
+
+def one(text, reference, words=None):
+    found = find_dates(text, reference)
+    if words is not None:
+        found = [e for e in found if e.text == words]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- gold: every dated expression of the five seeds, hand-checked ------------------
+
+GOLD = list(csv.DictReader(open(ROOT / "tests" / "gold" / "seed_events.csv", encoding="utf-8")))
+
+
+def test_seed_events_match_the_hand_checked_gold(seed_table):
+    got = {(r.doc_id, int(r.mention_start)): (r.mention, r.timex, r.date_start, r.date_end, r.granularity, r.relation)
+           for r in seed_table.itertuples()}
+    want = {(g["doc_id"], int(g["mention_start"])): (g["mention"], g["timex"], g["date_start"], g["date_end"], g["granularity"], g["relation"])
+            for g in GOLD}
+    assert got == want
+
+
+@pytest.mark.parametrize("doc_id, words, timex", [
+    ("000_8f6ed8a3af5f6fe0", "December 10", "2021-12-10"),  # the Friday of publication
+    ("000_8f6ed8a3af5f6fe0", "last week", "2021-W48"),  # the week of 2021-11-29
+    ("000_8f6ed8a3af5f6fe0", "last year", "2020"),  # last year's election
+    ("001_e764a51f6fefffa3", "Thursday", "2022-01-27"),  # Thursday's statement, published Friday
+    ("001_e764a51f6fefffa3", "Feb 27", "2022-02-27"),  # the referendum still to come
+    ("003_2e4a3ad5c360ce24", "the past weekend", "2021-W03-WE"),  # 2021-01-23/24
+])
+def test_seed_notes(seed_table, doc_id, words, timex):
+    rows = seed_table[(seed_table.doc_id == doc_id) & (seed_table.mention == words)]
+    assert list(rows.timex) == [timex]
+
+
+def test_dateline_and_furniture_are_not_events(seed_table):
+    pozirk = seed_table[seed_table.doc_id == "002_c4206b439a35caa1"]
+    assert "August 13" not in set(pozirk.mention)  # the dateline is the stamp
+    assert not pozirk.passage.str.contains("available only to").any()  # headline list
+    rferl = seed_table[seed_table.doc_id == "003_2e4a3ad5c360ce24"]
+    assert not rferl.passage.str.contains("Read our ongoing coverage").any()
+    assert len(pozirk[pozirk.mention == "2020"]) == 2  # the article's two, not the headline list's
+
+
+def test_duration_in_seed_is_found_but_off_the_calendar():
+    text = "deprived of food, drinking water or medical care for days."
+    days = one(text, date(2021, 1, 27))
+    assert (days.type, days.timex, days.date_start, days.on_calendar) == ("DURATION", "PXD", None, False)
+
+
+# --- constructs beyond the README table ---------------------------------------------
+
+REF = date(2021, 12, 10)  # a Friday
+
+
+@pytest.mark.parametrize("text, words, timex, start, end, granularity", [
+    ("It happened in mid-2020.", "mid-2020", "2020", "2020-05-02", "2020-08-31", "year"),
+    ("by the end of 2020", "the end of 2020", "2020", "2020-09-01", "2020-12-31", "year"),
+    ("late November", "late November", "2021-11", "2021-11-21", "2021-11-30", "month"),
+    ("They met last Friday.", "last Friday", "2021-12-03", "2021-12-03", "2021-12-03", "day"),
+    ("He arrives next Monday.", "next Monday", "2021-12-13", "2021-12-13", "2021-12-13", "day"),
+    ("said on Friday", "Friday", "2021-12-10", "2021-12-10", "2021-12-10", "day"),
+    ("over the weekend, police detained", "the weekend", "2021-W48-WE", "2021-12-04", "2021-12-05", "weekend"),
+    ("this weekend rallies will be held", "this weekend", "2021-W49-WE", "2021-12-11", "2021-12-12", "weekend"),
+    ("in the coming weeks", "the coming weeks", "PXW", None, None, "week"),
+    ("in July last year", "July last year", "2020-07", "2020-07-01", "2020-07-31", "month"),
+    ("Dec. 7, 2021", "Dec. 7, 2021", "2021-12-07", "2021-12-07", "2021-12-07", "day"),
+    ("on Sept. 30", "Sept. 30", "2021-09-30", "2021-09-30", "2021-09-30", "day"),
+    ("the '90s", "the '90s", "199", "1990-01-01", "1999-12-31", "decade"),
+    ("in Q3 2021", "Q3 2021", "2021-Q3", "2021-07-01", "2021-09-30", "quarter"),
+    ("last summer", "last summer", "2021-SU", "2021-06-01", "2021-08-31", "season"),
+    ("winter 2020", "winter 2020", "2020-WI", "2020-12-01", "2021-02-28", "season"),
+    ("three days ago", "three days ago", "2021-12-07", "2021-12-07", "2021-12-07", "day"),
+    ("a year ago", "a year ago", "2020", "2020-01-01", "2020-12-31", "year"),
+    ("the next two years", "the next two years", "P2Y", "2021-12-10", "2023-12-09", "year"),
+    ("tomorrow morning", "tomorrow morning", "2021-12-11TMO", "2021-12-11", "2021-12-11", "time"),
+    ("Protests began in May.", "May", "2021-05", "2021-05-01", "2021-05-31", "month"),
+    ("nineteen ninety-six", "nineteen ninety-six", "1996", "1996-01-01", "1996-12-31", "year"),
+    ("on Thanksgiving", "Thanksgiving", "2021-11-25", "2021-11-25", "2021-11-25", "day"),
+])
+def test_constructs(text, words, timex, start, end, granularity):
+    e = one(text, REF, words)
+    assert (e.timex, e.granularity) == (timex, granularity)
+    assert (e.date_start.isoformat() if e.date_start else None) == start
+    assert (e.date_end.isoformat() if e.date_end else None) == end
+
+
+def test_same_day_weekday_looking_back_and_next_week_looking_ahead():
+    assert one("Blinken said Thursday", date(2022, 1, 27)).timex == "2022-01-27"
+    assert one("the vote is scheduled for Thursday", date(2022, 1, 28)).timex == "2022-02-03"
+
+
+def test_year_less_date_looks_ahead_with_a_future_cue_and_back_without():
+    assert one("The summit will open on March 3.", date(2021, 12, 10)).timex == "2022-03-03"
+    assert one("The summit opened on March 3.", date(2021, 12, 10)).timex == "2021-03-03"
+
+
+def test_far_reading_yields_to_a_near_one():
+    # a past-tense sentence, but a December date written in October is this December
+    assert one("Directors authorized a split, payable Dec. 7.", date(1989, 10, 27), "Dec. 7").timex == "1989-12-07"
+    # a cue right next to the date is firm
+    assert one("revenue for the year ended March 31", date(1989, 11, 1)).timex == "1989-03-31"
+
+
+def test_without_reference_absolute_dates_resolve_and_relative_ones_say_so():
+    found = {e.text: e for e in find_dates("On 28 October 2020 and last week and on December 10 and Friday.", None)}
+    assert found["28 October 2020"].date_start == date(2020, 10, 28)
+    assert (found["last week"].timex, found["last week"].date_start) == ("XXXX-WXX", None)
+    assert (found["December 10"].timex, found["December 10"].date_start) == ("XXXX-12-10", None)
+    assert (found["Friday"].timex, found["Friday"].date_start) == ("XXXX-WXX-5", None)
+
+
+# --- never dates ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "their number in Belarus totalled to 1,007.",
+    "about 70 percent of the total workforce",
+    "a fine of US$70,000 was imposed",
+    "They refuse to recognize Lukashenka, 66, as the legitimate leader.",
+    "to destabilize the 27-member bloc",
+    "We will continue to work for justice.",
+    "Some prisoners may be released.",
+    "Resolution 2020 was adopted.",
+    "more than 1000 people were detained",
+    "In 2019 2000 people marched.",
+    "the 1,187 political prisoners",
+    "Room 1989 is closed.",
+    "more than 900 complaints",
+    "the news in 27 languages in 23 countries",
+    "Dozens have been jailed; 4,064 people recognized.",
+])
+def test_counts_amounts_ages_pronouns_and_entity_numbers_are_not_dates(text):
+    dated = [e for e in find_dates(text, REF) if e.on_calendar and e.text not in ("2019",)]
+    assert dated == [], dated
+
+
+@pytest.mark.parametrize("text, words, timex", [
+    ("sentenced to 10 years in prison", "10 years", "P10Y"),
+    ("a 10-year sentence", "10-year", "P10Y"),
+    ("held for three days", "three days", "P3D"),
+])
+def test_durations_used_as_quantities_stay_off_the_timeline(text, words, timex):
+    e = one(text, REF, words)
+    assert (e.type, e.timex, e.date_start, e.on_calendar) == ("DURATION", timex, None, False)
+
+
+def test_times_alone_are_not_dates():
+    e = one("The rally began at 14:05 near the square.", REF)
+    assert (e.type, e.date_start, e.on_calendar) == ("TIME", None, True)
+    assert e.timex == "XXXX-XX-XXT14:05"
+
+
+# --- properties ----------------------------------------------------------------------
+
+WORDS = st.sampled_from([
+    "since", "until", "from", "to", "last", "next", "this", "week", "weekend", "year", "years",
+    "ago", "early", "late", "mid-", "the", "past", "five", "May", "March", "August", "2020",
+    "1994", "99999", "0", "10", "27", "Feb", "Thursday's", "quarter", "third", "summer", "1990s",
+    "'s", ",", ".", "\n", "-", "–", "now", "today", "p.m.", "14:05", "2021-02-30", "of", "in",
+])
+TEXT = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join))
+REFERENCE = st.one_of(st.none(), st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, REFERENCE)
+def test_engine_never_raises_and_returns_valid_spans(text, reference):
+    previous_end = 0
+    for e in find_dates(text, reference):
+        assert 0 <= e.start < e.end <= len(text)
+        assert text[e.start:e.end] == e.text
+        assert e.start >= previous_end  # no overlaps, in order
+        previous_end = e.end
+        assert e.type in ("DATE", "TIME", "DURATION", "SET")
+        assert (e.date_start is None) == (e.date_end is None)
+        if e.date_start:
+            assert e.date_start <= e.date_end
+
+
+# --- command line ----------------------------------------------------------------------
+
+def test_dates_command_prints_json_lines_with_the_contract_keys():
+    text = "Since August 2020, sanctions were imposed; the referendum will take place on Feb 27."
+    out = subprocess.run([sys.executable, "-m", "explorer", "dates", "--reference", "2022-01-28"],
+                         input=text, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["text"] for r in rows] == ["August 2020", "Feb 27"]
+    assert list(rows[0])[:8] == ["text", "start", "end", "type", "timex", "date_start", "date_end", "granularity"]
+    assert rows[0]["relation"] == "opens"
+    assert (rows[1]["timex"], rows[1]["date_start"], rows[1]["date_end"]) == ("2022-02-27", "2022-02-27", "2022-02-27")
+    assert text[rows[1]["start"]:rows[1]["end"]] == "Feb 27"
+
+
+def test_dates_command_reads_a_file_and_rejects_a_bad_reference(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("It rained last week.", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "explorer", "dates", "--reference", "2021-12-10", str(f)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert json.loads(out)["timex"] == "2021-W48"
+    bad = subprocess.run([sys.executable, "-m", "explorer", "dates", "--reference", "2021-02-30", str(f)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "not a YYYY-MM-DD date" in bad.stderr

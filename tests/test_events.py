@@ -1,0 +1,93 @@
+"""The events table: its columns, offsets, ids, formats and the committed seed table."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from explorer.corpus import load_folder
+from explorer.events import COLUMNS, events_table, read_table, write_table
+
+from .conftest import ROOT, SEEDS
+
+
+def test_columns_are_the_documented_contract(seed_table):
+    assert list(seed_table.columns) == list(COLUMNS)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        assert f"| `{column}` |" in readme
+
+
+def test_offsets_point_at_the_words(seed_corpus, seed_table):
+    texts = {d.doc_id: d.text for d in seed_corpus.documents}
+    for r in seed_table.itertuples():
+        assert texts[r.doc_id][r.mention_start:r.mention_end] == r.mention
+        assert texts[r.doc_id][r.passage_start:r.passage_end] == r.passage
+        assert r.passage_start <= r.mention_start < r.mention_end <= r.passage_end
+
+
+def test_rows_are_in_date_order_and_ids_unique(seed_table):
+    assert list(seed_table.date_start) == sorted(seed_table.date_start)
+    assert seed_table.event_id.is_unique
+
+
+def test_event_ids_are_stable_across_rebuilds(seed_table):
+    again = events_table(load_folder(SEEDS).documents)
+    assert list(again.event_id) == list(seed_table.event_id)
+
+
+def test_only_events_that_place_a_passage_on_the_calendar(seed_table):
+    assert set(seed_table.type) <= {"DATE", "TIME", "DURATION"}
+    durations = seed_table[seed_table.type == "DURATION"]
+    assert (durations.date_start != "").all()
+    assert "PXD" not in set(seed_table.timex)  # "for days"
+
+
+def test_unresolved_relative_dates_stay_with_empty_days(tmp_path):
+    (tmp_path / "a.txt").write_text("Title of it\nPolice came last week and on 28 October 2020.", encoding="utf-8")
+    table = events_table(load_folder(tmp_path).documents)
+    rows = {r.mention: r for r in table.itertuples()}
+    assert rows["last week"].date_start == "" and rows["last week"].reference_source == "none"
+    assert rows["28 October 2020"].date_start == "2020-10-28"
+    assert list(table.mention) == ["28 October 2020", "last week"]  # resolved first
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_table_round_trips_through_every_format(seed_table, tmp_path, suffix):
+    path = tmp_path / f"events{suffix}"
+    write_table(seed_table, path)
+    back = read_table(path)
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), seed_table, check_dtype=False)
+
+
+def test_committed_seed_table_is_fresh(seed_table):
+    committed = read_table(ROOT / "data" / "events.csv")
+    pd.testing.assert_frame_equal(committed, seed_table, check_dtype=False,
+                                  obj="data/events.csv is stale: run python -m explorer build --out data/events.csv;")
+
+
+def test_build_command_writes_the_table_and_reports(tmp_path):
+    out = tmp_path / "events.json"
+    run = subprocess.run([sys.executable, "-m", "explorer", "build", str(SEEDS), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "25 events from 5 documents" in run.stderr
+    assert "repaired 004_15c40c75b2278396.txt" in run.stderr
+    assert len(read_table(out)) == 25
+
+
+def test_build_command_skips_bad_files_and_strict_fails(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Title\nIt happened on 28 October 2020.", encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"")
+    cmd = [sys.executable, "-m", "explorer", "build", str(folder), "--out", str(tmp_path / "e.csv")]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and "skipped bad.txt: empty file" in run.stderr
+    assert len(read_table(tmp_path / "e.csv")) == 1
+    strict = subprocess.run(cmd + ["--strict"], capture_output=True, text=True, cwd=ROOT)
+    assert strict.returncode == 1
+    (folder / "good.txt").unlink()
+    none = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert none.returncode == 1 and "no document could be read" in none.stderr
