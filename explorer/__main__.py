@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .actors import ActorIndex, load_actors, suggest
 from .corpus import load_folders
 from .dates import find_dates
 from .events import events_table, write_table
@@ -60,6 +61,16 @@ def cmd_build(args) -> int:
     return 1 if args.strict and corpus.problems else 0
 
 
+def cmd_actors_suggest(args) -> int:
+    corpus = load_folders(args.folders or ["seeds"])
+    index = ActorIndex(load_actors(args.actors) if args.actors else load_actors())
+    rows = suggest(corpus.documents, index, limit=args.limit)
+    print("count\tname\texample passage")
+    for name, count, example in rows:
+        print(f"{count}\t{name}\t{example[:160]}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description="Timeline Explorer")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +86,14 @@ def main(argv=None) -> int:
     build.add_argument("--out", required=True, help="output file: .csv, .json or .parquet")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.set_defaults(run=cmd_build)
+
+    actors = sub.add_parser("actors", help="the actor list")
+    actors_sub = actors.add_subparsers(dest="actors_command", required=True)
+    sug = actors_sub.add_parser("suggest", help="capitalised names in the corpus that the actor list lacks")
+    sug.add_argument("folders", nargs="*", help="folders of articles (default: seeds/)")
+    sug.add_argument("--actors", help="actor list CSV (default: data/actors.csv)")
+    sug.add_argument("--limit", type=int, default=50)
+    sug.set_defaults(run=cmd_actors_suggest)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -17,6 +17,7 @@ distinct string and the year is placed here, by the direction rule.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -101,6 +102,8 @@ def _compile(rule: g.Rule) -> _Compiled:
 
 
 _RULES = [_compile(r) for r in g.RULES]
+_TRIGGERS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in g.TRIGGERS.items()}
+assert {t for r in g.RULES for t in r.trigger.split()} <= _TRIGGERS.keys(), "a rule names an unknown trigger"
 _MODIFIERS = [(re.compile(r"(?<![\w-])" + pat, re.IGNORECASE), mod, share) for pat, mod, share in g.MODIFIERS]
 _RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
@@ -627,19 +630,49 @@ assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an u
 
 # --- the engine ----------------------------------------------------------------
 
-def _candidates(text: str):
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=65536)
+def _token_triggers(token: str) -> tuple[str, ...]:
+    return tuple(name for name, regex in _TRIGGERS.items() if name != "any" and regex.search(token))
+
+
+def _triggered_sentences(text: str, sentences) -> dict[str, list[tuple[int, int]]]:
+    """For each rule's trigger, the sentences that hold a word of each of its parts."""
+    starts = [s for s, _ in sentences]
+    hits: dict[str, dict[int, None]] = {name: {} for name in _TRIGGERS}
+    for m in _TOKEN.finditer(text):
+        names = _token_triggers(m.group().lower())
+        if names:
+            i = bisect.bisect_right(starts, m.start()) - 1
+            for name in names:
+                hits[name][i] = None
+    hits["any"] = dict.fromkeys(range(len(sentences)))
+    found = {}
+    for c in _RULES:
+        key = c.rule.trigger
+        if key not in found:
+            indexes = set.intersection(*(set(hits[name]) for name in key.split()))
+            found[key] = [sentences[i] for i in sorted(indexes) if i >= 0]
+    return found
+
+
+def _candidates(text: str, sentences):
     """Every rule match that no veto rejects: (start, end, rule order, rule, match)."""
+    by_trigger = _triggered_sentences(text, sentences)
     found = []
     for order, c in enumerate(_RULES):
-        for m in c.regex.finditer(text):
-            start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
-            if start == end:
-                continue
-            if c.not_before and c.not_before.search(text, max(0, start - _CONTEXT), start):
-                continue
-            if c.not_after and c.not_after.match(text[end:end + _CONTEXT]):
-                continue
-            found.append((start, end, order, c.rule, m))
+        for s, e in by_trigger[c.rule.trigger]:
+            for m in c.regex.finditer(text, s, e):
+                start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
+                if start == end:
+                    continue
+                if c.not_before and c.not_before.search(text, max(0, start - _CONTEXT), start):
+                    continue
+                if c.not_after and c.not_after.match(text[end:end + _CONTEXT]):
+                    continue
+                found.append((start, end, order, c.rule, m))
     return found
 
 
@@ -703,7 +736,7 @@ def _relation(text, sentence_start, start) -> str:
 def find_dates(text: str, reference: date | None = None) -> list[TemporalExpression]:
     """Every temporal expression in `text`, resolved against `reference`."""
     sentences = sentence_spans(text)
-    found = _select(_candidates(text))
+    found = _select(_candidates(text, sentences))
     out: list[TemporalExpression] = []
     si = 0
     topic = None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .actors import SEPARATOR, ActorIndex, actor_names, load_actors, passage_actors
 from .corpus import Document
 from .dates import find_dates
 
@@ -38,19 +39,19 @@ COLUMNS = {
     "granularity": "day, week, weekend, month, season, quarter, half, year, decade, century, time or present",
     "modifier": "TIMEX3 mod: START (early ...), MID, END (late, end of ...) or empty",
     "relation": "at; opens (since X, from X); closes (until X, to X); before; after",
-    "actors": "canonical names of the actors in the passage, joined by ' | '",
+    "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | '",
+    "actor_mentions": "JSON list of {actor, text, start, end}: the words that named each actor, with document offsets",
 }
-
-ACTOR_SEPARATOR = " | "
 
 
 def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
     return hashlib.sha1(f"{doc_id}\0{start}\0{end}\0{mention}".encode()).hexdigest()[:12]
 
 
-def document_events(doc: Document) -> list[dict]:
+def document_events(doc: Document, index: ActorIndex) -> list[dict]:
     """The rows of one document, in text order."""
     starts = [s for s, _ in doc.passages]
+    actors = passage_actors(doc.text, doc.passages, index)
     rows = []
     for expr in find_dates(doc.text, doc.published):
         if not expr.on_calendar:
@@ -80,16 +81,20 @@ def document_events(doc: Document) -> list[dict]:
             "granularity": expr.granularity,
             "modifier": expr.mod,
             "relation": expr.relation,
-            "actors": "",
+            "actors": SEPARATOR.join(actor_names(actors[i])),
+            "actor_mentions": json.dumps([m.as_json() for m in actors[i]], ensure_ascii=False),
         })
     return rows
 
 
-def events_table(documents, progress=None) -> pd.DataFrame:
-    """The events of all `documents`, ordered by date, then document and offset."""
+def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
+    """The events of all `documents`, ordered by date, then document and offset.
+
+    `index` is the actor list to attribute with (default: data/actors.csv)."""
+    index = index or ActorIndex(load_actors())
     rows = []
     for doc in (progress(documents) if progress else documents):
-        rows += document_events(doc)
+        rows += document_events(doc, index)
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     return sort_events(table)
 

@@ -216,3 +216,18 @@ def test_dates_command_reads_a_file_and_rejects_a_bad_reference(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "explorer", "dates", "--reference", "2021-02-30", str(f)],
                          capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "not a YYYY-MM-DD date" in bad.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, REFERENCE)
+def test_trigger_gating_only_saves_time(text, reference):
+    """Running every rule over every sentence finds exactly what the gated engine finds."""
+    import explorer.dates as engine
+
+    gated = engine.find_dates(text, reference)
+    original = engine._triggered_sentences
+    engine._triggered_sentences = lambda t, sentences: {c.rule.trigger: sentences for c in engine._RULES}
+    try:
+        assert engine.find_dates(text, reference) == gated
+    finally:
+        engine._triggered_sentences = original

@@ -1,0 +1,241 @@
+"""Actors: who is named in each passage, under one name whatever the spelling.
+
+The actor list is data (`data/actors.csv`: name, kind, aliases joined by "|").
+Matching works on words: each word of the text and of every alias is folded
+(transliterated to ASCII by anyascii, lower-cased, dots and a possessive "'s"
+dropped, then the romanization variants in FOLDS merged), and the longest run
+of folded words that spells an alias wins. So "Łukašenka", "Lukashenka's" and
+"LUKASHENKA" are one actor; "Cichanoŭskaja" and "Tsikhanouskaya" fold alike.
+
+A match must look like a name: a one-word alias only where the word is
+capitalised ("Amnesty", never "amnesty"), an abbreviation only in capitals
+("US", never the pronoun "us"). A word two actors claim (a shared surname)
+names neither.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from anyascii import anyascii
+
+DEFAULT_LIST = Path(__file__).resolve().parent.parent / "data" / "actors.csv"
+SEPARATOR = " | "  # how the events table joins canonical names (no name holds it)
+
+# Romanizations of the same Cyrillic sounds, folded together (applied in order).
+FOLDS = [("ts", "c"), ("kh", "h"), ("ch", "h"), ("sh", "s"), ("zh", "z"),
+         ("ya", "ja"), ("yu", "ju"), ("yo", "jo"), ("ye", "je")]
+
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’/][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    actor: str
+    text: str
+    start: int
+    end: int
+
+    def as_json(self) -> dict:
+        return {"actor": self.actor, "text": self.text, "start": self.start, "end": self.end}
+
+
+def load_actors(path: str | Path = DEFAULT_LIST) -> list[Actor]:
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    actors = []
+    for row in rows:
+        name = row["name"].strip()
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+        actors.append(Actor(name, row.get("kind", "").strip(), tuple(dict.fromkeys((name,) + aliases))))
+    return actors
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    folded = anyascii(_POSSESSIVE.sub("", word)).lower().replace(".", "").replace("'", "").replace("’", "")
+    for a, b in FOLDS:
+        folded = folded.replace(a, b)
+    return folded
+
+
+def _words(text: str):
+    """(start, end, word) for every word, a possessive 's left outside the span."""
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        poss = _POSSESSIVE.search(m.group())
+        if poss:
+            end -= len(poss.group())
+        yield start, end, text[start:end]
+
+
+def _looks_like_name(alias: str, matched: str) -> bool:
+    """Capitals where the alias has them: an abbreviation in capitals ("US", not
+    the pronoun "us"), each capitalised alias word capitalised in the text
+    ("Amnesty International", not "amnesty"). Lower-case alias words match any case."""
+    letters = alias.replace(".", "")
+    if letters.isupper() and len(letters) <= 6:
+        return matched.replace(".", "").isupper()
+    alias_words = [w for _, _, w in _words(alias)]
+    text_words = [w for _, _, w in _words(matched)]
+    return all(not a[:1].isupper() or t[:1].isupper() for a, t in zip(alias_words, text_words))
+
+
+class ActorIndex:
+    """Folded alias word sequences -> actor, ready to scan texts."""
+
+    def __init__(self, actors: list[Actor]):
+        self.actors = {a.name: a for a in actors}
+        claims: dict[tuple[str, ...], set[str]] = {}
+        spelling: dict[tuple[str, ...], str] = {}
+        for actor in actors:
+            for alias in actor.aliases:
+                key = tuple(fold(w) for _, _, w in _words(alias))
+                if key:
+                    claims.setdefault(key, set()).add(actor.name)
+                    spelling.setdefault(key, alias)
+        self.ambiguous = {k for k, names in claims.items() if len(names) > 1}
+        self.aliases = {k: (next(iter(v)), spelling[k]) for k, v in claims.items() if len(v) == 1}
+        self.longest = max((len(k) for k in self.aliases), default=0)
+
+    def find(self, text: str) -> list[ActorMention]:
+        words = list(_words(text))
+        folded = [fold(w) for _, _, w in words]
+        found = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                hit = self.aliases.get(tuple(folded[i:i + n]))
+                if hit is None:
+                    continue
+                start, end = words[i][0], words[i + n - 1][1]
+                matched = text[start:end]
+                if _looks_like_name(hit[1], matched) and _one_phrase(text, words, i, n):
+                    found.append(ActorMention(hit[0], matched, start, end))
+                    i += n - 1
+                    break
+            i += 1
+        return found
+
+
+def _one_phrase(text, words, i, n) -> bool:
+    """Alias words must stand together: only spaces or hyphens between them."""
+    return all(re.fullmatch(r"(?:['’]s)?[\s-]*", text[words[k][1]:words[k + 1][0]]) for k in range(i, i + n - 1))
+
+
+# --- attribution -------------------------------------------------------------------
+
+_OPEN, _CLOSE = "“«„", "”»"
+_PRONOUN_SAID = re.compile(r"^[\s,.]*(?:(?:he|she)\s+(?:said|says|added|stressed|noted|told)|(?:said|says|added)\s+(?:he|she))\b", re.IGNORECASE)
+_SPEECH_HEAD = re.compile(r"(?:said|says|stated|stressed|added|wrote|told\s+\w+)\s*[:,]?\s*$", re.IGNORECASE)
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of quotations, curly or straight double quotes."""
+    spans, opened = [], None
+    for i, ch in enumerate(text):
+        if ch in _OPEN or (ch == '"' and opened is None):
+            opened = i if opened is None else opened
+        elif (ch in _CLOSE or ch == '"') and opened is not None:
+            spans.append((opened, i + 1))
+            opened = None
+    return spans
+
+
+def passage_actors(text: str, passages, index: ActorIndex, people: set[str] | None = None):
+    """For each passage: the mentions within it plus the speaker of a quotation it
+    is part of, when the attribution stands after the quote ("..." said X) or
+    before it (X said: "..."), in the sentence that closes or opens the quote."""
+    mentions = index.find(text)
+    people = people if people is not None else {a.name for a in index.actors.values() if a.kind == "person"}
+    sentence_end = {s: e for s, e in passages}
+    starts = sorted(sentence_end)
+    speakers: list[tuple[int, int, list[ActorMention]]] = []
+    for q_open, q_close in quotations(text):
+        tail_end = next((e for s, e in passages if s <= q_close <= e), q_close)
+        tail = [m for m in mentions if q_close <= m.start and m.end <= tail_end]
+        head_start = next((s for s in reversed(starts) if s <= q_open), q_open)
+        head = [m for m in mentions if head_start <= m.start and m.end <= q_open]
+        who = tail
+        if not who and _SPEECH_HEAD.search(text[head_start:q_open]):
+            who = head
+        if not who and _PRONOUN_SAID.match(text[q_close:tail_end]):
+            earlier = [m for m in mentions if m.end <= q_open and m.actor in people]
+            who = earlier[-1:]
+        if who:
+            speakers.append((q_open, q_close, who))
+    out = []
+    for s, e in passages:
+        own = [m for m in mentions if s <= m.start and m.end <= e]
+        for q_open, q_close, who in speakers:
+            if q_open < e and s < q_close:
+                own += [m for m in who if m not in own]
+        out.append(own)
+    return out
+
+
+def actor_names(mentions: list[ActorMention]) -> list[str]:
+    return sorted({m.actor for m in mentions})
+
+
+# --- names the list does not know -----------------------------------------------------
+
+_CAPITALISED = re.compile(
+    r"\b(?:[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])(?:\s+(?:of|the|for|and|de|von|van|al)?\s*[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])*")
+_STOP = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This", "That", "But",
+         "And", "As", "Since", "According", "During", "After", "Although", "However", "Many", "Some",
+         "Several", "Thousands", "Dozens", "Nearly", "More", "Other", "Read", "See", "With", "Photo",
+         "Image", "Breaking", "News", "If", "For", "From", "Also", "While", "When", "Still"}
+
+
+_CONNECTORS = {"of", "the", "for", "and", "de", "von", "van", "al"}
+
+
+def _headline(passage: str) -> bool:
+    words = [w for w in passage.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def suggest(documents, index: ActorIndex, limit: int = 50):
+    """Capitalised names the list lacks: (name, count, example passage), most frequent first.
+
+    Passages in headline case are passed over (every word is capitalised there), and
+    so are date words and a capital that only opens a sentence."""
+    from .grammar import MONTHS, WEEKDAYS
+
+    calendar = {w.capitalize() for w in list(MONTHS) + list(WEEKDAYS)}
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for doc in documents:
+        for s, e in doc.passages:
+            passage = doc.text[s:e]
+            if _headline(passage):
+                continue
+            known = [(m.start, m.end) for m in index.find(passage)]
+            for m in _CAPITALISED.finditer(passage):
+                if any(a < m.end() and m.start() < b for a, b in known):
+                    continue
+                words = [_POSSESSIVE.sub("", w).strip(".’'") for w in m.group().split()]
+                while words and (words[0] in _STOP or words[0] in _CONNECTORS or words[0] in calendar):
+                    words = words[1:]
+                while words and (words[-1] in _CONNECTORS or words[-1] in calendar):
+                    words = words[:-1]
+                name = " ".join(words)
+                if len(name) < 3 or (len(words) == 1 and m.start() == 0 and m.group() == name):
+                    continue  # a capital at the start of a sentence says nothing
+                counts[name] += 1
+                examples.setdefault(name, passage)
+    return [(name, n, examples[name]) for name, n in counts.most_common(limit)]

@@ -1,0 +1,142 @@
+"""Actors: the list, alias and transliteration matching, attribution, suggestions."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from explorer.actors import Actor, ActorIndex, load_actors, passage_actors
+from explorer.sentences import sentence_spans
+
+from .conftest import ROOT
+
+INDEX = ActorIndex(load_actors())
+
+
+def names(text):
+    return [m.actor for m in INDEX.find(text)]
+
+
+def test_list_covers_everyone_the_seeds_name():
+    listed = {a.name for a in load_actors()}
+    for name in ["Alyaksandr Lukashenka", "Antony Blinken", "Ihar Kenyukh", "Yauheni Shapetska", "Marie Struthers",
+                 "Svyatlana Tsikhanouskaya", "U.S. State Department", "United States", "European Union",
+                 "United Kingdom", "Canada", "OSCE", "Amnesty International", "Viasna Human Rights Center",
+                 "Belarusian Association of Journalists", "Prosecutor General's Office of Belarus",
+                 "Belarusian authorities", "RFE/RL", "Belsat", "Pozirk", "Voice of America"]:
+        assert name in listed
+    assert all(a.kind for a in load_actors())
+
+
+@pytest.mark.parametrize("spelling", ["Lukashenka", "Alyaksandr Lukashenka", "Alaksandar Łukašenka", "Łukašenka",
+                                      "Lukashenko", "Alexander Lukashenko", "LUKASHENKA", "Лукашенко", "Lukašenka"])
+def test_lukashenka_in_every_spelling(spelling):
+    assert names(f"Police loyal to {spelling} detained them.") == ["Alyaksandr Lukashenka"]
+
+
+@pytest.mark.parametrize("spelling", ["Tsikhanouskaya", "Cichanoŭskaja", "Tikhanovskaya", "Svetlana Tikhanovskaya",
+                                      "Sviatlana Tsikhanouskaya", "Cichanouskaja", "Tsikhanouskaja"])
+def test_tsikhanouskaya_in_every_spelling(spelling):
+    assert names(f"Opposition leader {spelling} spoke.") == ["Svyatlana Tsikhanouskaya"]
+
+
+@pytest.mark.parametrize("text", ["the State Department said", "the U.S. Department of State said",
+                                  "The US Department of State said", "the Department of State said"])
+def test_state_department_spellings(text):
+    assert names(text) == ["U.S. State Department"]
+
+
+@pytest.mark.parametrize("text, actor, words", [
+    ("Lukashenka's regime cracked down", "Alyaksandr Lukashenka", "Lukashenka"),
+    ("Lukashenka’s regime cracked down", "Alyaksandr Lukashenka", "Lukashenka"),
+    ("sanctions by the U.S. and allies", "United States", "U.S."),
+    ("sanctions by the US and allies", "United States", "US"),
+    ("sanctions by the USA and allies", "United States", "USA"),
+    ("coordination with the EU.", "European Union", "EU"),
+    ("with the U.K. and Canada", "United Kingdom", "U.K."),
+    ("with the UK and Canada", "United Kingdom", "UK"),
+    ("the Prosecutor General’s Office of Belarus announced", "Prosecutor General's Office of Belarus",
+     "Prosecutor General’s Office of Belarus"),
+])
+def test_possessives_and_abbreviations(text, actor, words):
+    found = INDEX.find(text)
+    assert [(m.actor, m.text) for m in found][:1] == [(actor, words)]
+    assert text[found[0].start:found[0].end] == words
+
+
+@pytest.mark.parametrize("text", [
+    "He told us that they would come.",  # the pronoun
+    "Europeans travel freely; the euro rose.",  # eu inside words
+    "Lieutenant Deus met them.",
+    "The law granted amnesty to protesters.",  # the common noun
+    "an amnesty international observers opposed",  # lower case
+    "the state department of a small town",
+])
+def test_no_false_matches(text):
+    assert "United States" not in names(text)
+    assert "U.S. State Department" not in names(text)
+    assert "European Union" not in names(text)
+    assert "Amnesty International" not in names(text)
+
+
+def test_capitalised_headline_words_still_match():
+    assert names("BELARUS: AMNESTY INTERNATIONAL SAYS LUKASHENKA'S POLICE TORTURE") == [
+        "Amnesty International", "Alyaksandr Lukashenka"]
+
+
+def test_a_surname_two_listed_people_share_names_neither():
+    index = ActorIndex([Actor("Anna Ivanova", "person", ("Anna Ivanova", "Ivanova")),
+                        Actor("Maria Ivanova", "person", ("Maria Ivanova", "Ivanova"))])
+    assert [m.actor for m in index.find("Ivanova said Maria Ivanova was detained.")] == ["Maria Ivanova"]
+    assert ("ivanova",) in index.ambiguous
+
+
+def test_speaker_of_a_quote_in_a_neighbouring_sentence_is_attributed():
+    text = ("“Many prisoners were abused in 2021. Dozens of lawyers were jailed in March 2021,” "
+            "Antony Blinken stressed. Police came.")
+    passages = sentence_spans(text)
+    per_passage = passage_actors(text, passages, INDEX)
+    assert [sorted({m.actor for m in ms}) for ms in per_passage] == [["Antony Blinken"], ["Antony Blinken"], []]
+
+
+def test_speaker_before_the_quote_and_a_pronoun_after_it():
+    text = "Marie Struthers said: “Arrests went on in 2020.” Later a quote followed. “Nothing changed in 2021,” she said."
+    passages = sentence_spans(text)
+    per_passage = [sorted({m.actor for m in ms}) for ms in passage_actors(text, passages, INDEX)]
+    assert per_passage[0] == ["Marie Struthers"]
+    assert per_passage[-1] == ["Marie Struthers"]
+
+
+# --- the seed table against the hand-checked gold --------------------------------------
+
+GOLD = list(csv.DictReader(open(ROOT / "tests" / "gold" / "seed_actors.csv", encoding="utf-8")))
+
+
+def test_seed_actor_sets_match_the_gold(seed_table):
+    got = {(r.doc_id, int(r.mention_start)): r.actors for r in seed_table.itertuples()}
+    want = {(g["doc_id"], int(g["mention_start"])): g["actors"] for g in GOLD}
+    assert got == want
+
+
+def test_actor_mentions_carry_the_words_and_their_offsets(seed_corpus, seed_table):
+    texts = {d.doc_id: d.text for d in seed_corpus.documents}
+    seen = 0
+    for r in seed_table.itertuples():
+        mentions = json.loads(r.actor_mentions)
+        assert sorted({m["actor"] for m in mentions}) == (r.actors.split(" | ") if r.actors else [])
+        for m in mentions:
+            assert texts[r.doc_id][m["start"]:m["end"]] == m["text"]
+            seen += 1
+    assert seen > 30
+
+
+def test_suggest_lists_names_the_list_lacks(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "explorer", "actors", "suggest"], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    rows = [line.split("\t") for line in run.stdout.splitlines()[1:]]
+    found = {row[1]: int(row[0]) for row in rows}
+    assert "Akrestsina" in found and "Minsk" in found
+    assert "Lukashenka" not in found and "Amnesty International" not in found  # listed already
+    assert "August" not in found and "December" not in found  # date words
