@@ -31,7 +31,8 @@ SEPARATOR = " | "  # how the events table joins canonical names (no name holds i
 FOLDS = [("ts", "c"), ("kh", "h"), ("ch", "h"), ("sh", "s"), ("zh", "z"),
          ("ya", "ja"), ("yu", "ju"), ("yo", "jo"), ("ye", "je")]
 
-_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-'’/][^\W\d_]+)*")
+# A word, its possessive "'s" left outside the match ("Lukashenka's" -> "Lukashenka").
+_WORD = re.compile(r"(?<![\w'’])(?:(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-/][^\W\d_]+|['’](?![sS](?![^\W\d_]))[^\W\d_]+)*)")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
@@ -73,15 +74,11 @@ def fold(word: str) -> str:
 
 
 def _words(text: str):
-    """(start, end, word) for every word, a possessive 's left outside the span."""
-    for m in _WORD.finditer(text):
-        start, end = m.span()
-        poss = _POSSESSIVE.search(m.group())
-        if poss:
-            end -= len(poss.group())
-        yield start, end, text[start:end]
+    """(start, end, word) for every word."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=65536)
 def _looks_like_name(alias: str, matched: str) -> bool:
     """Capitals where the alias has them: an abbreviation in capitals ("US", not
     the pronoun "us"), each capitalised alias word capitalised in the text
@@ -109,15 +106,22 @@ class ActorIndex:
                     spelling.setdefault(key, alias)
         self.ambiguous = {k for k, names in claims.items() if len(names) > 1}
         self.aliases = {k: (next(iter(v)), spelling[k]) for k, v in claims.items() if len(v) == 1}
-        self.longest = max((len(k) for k in self.aliases), default=0)
+        # first folded word -> the alias lengths that start with it, longest first
+        self.lengths: dict[str, list[int]] = {}
+        for key in self.aliases:
+            self.lengths.setdefault(key[0], []).append(len(key))
+        for first in self.lengths:
+            self.lengths[first] = sorted(set(self.lengths[first]), reverse=True)
 
     def find(self, text: str) -> list[ActorMention]:
-        words = list(_words(text))
+        words = _words(text)
         folded = [fold(w) for _, _, w in words]
         found = []
         i = 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            for n in self.lengths.get(folded[i], ()):
+                if i + n > len(words):
+                    continue
                 hit = self.aliases.get(tuple(folded[i:i + n]))
                 if hit is None:
                     continue
@@ -143,13 +147,17 @@ _PRONOUN_SAID = re.compile(r"^[\s,.]*(?:(?:he|she)\s+(?:said|says|added|stressed
 _SPEECH_HEAD = re.compile(r"(?:said|says|stated|stressed|added|wrote|told\s+\w+)\s*[:,]?\s*$", re.IGNORECASE)
 
 
+_QUOTE_MARK = re.compile(r'[“”«»„"]')
+
+
 def quotations(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of quotations, curly or straight double quotes."""
     spans, opened = [], None
-    for i, ch in enumerate(text):
-        if ch in _OPEN or (ch == '"' and opened is None):
-            opened = i if opened is None else opened
-        elif (ch in _CLOSE or ch == '"') and opened is not None:
+    for m in _QUOTE_MARK.finditer(text):
+        ch, i = m.group(), m.start()
+        if opened is None and (ch in _OPEN or ch == '"'):
+            opened = i
+        elif opened is not None and (ch in _CLOSE or ch == '"'):
             spans.append((opened, i + 1))
             opened = None
     return spans

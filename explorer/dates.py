@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from dateparser.date import DateDataParser
 
@@ -72,13 +72,20 @@ class Value:
     granularity: str
 
 
-@dataclass(frozen=True)
 class Context:
-    reference: date | None
-    direction: str
-    # The latest quarter the text has named: financial news compares with "a year
-    # earlier", meaning that quarter a year before (TimeML values it 1988-Q3).
-    topic_quarter: tuple[int, int] | None = None
+    """What a normalizer may ask about an expression's surroundings."""
+
+    def __init__(self, reference: date | None, read_direction=lambda: PAST, topic_quarter=None):
+        self.reference = reference
+        self._read_direction = read_direction
+        # The latest quarter the text has named: financial news compares with "a
+        # year earlier", meaning that quarter a year before (TimeML: 1988-Q3).
+        self.topic_quarter = topic_quarter
+
+    @cached_property
+    def direction(self) -> str:
+        """Read only when a normalizer needs it: most expressions don't."""
+        return self._read_direction() if self.reference is not None else PAST
 
 
 # --- compiled grammar ---------------------------------------------------------
@@ -506,6 +513,8 @@ def _anchored_duration(groups, ctx, words):
     unit = _unit(groups["unit"])
     rel = groups["rel"].lower()
     n = _number(groups.get("n")) if groups.get("n") else None
+    if n is not None and n <= 0:
+        return None  # "the last 0 weeks" names no stretch of time
     if rel == "first":
         return Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
     return _anchored(n, unit, 1 if rel in ("next", "coming", "following") else -1, ctx)
@@ -676,29 +685,34 @@ def _candidates(text: str, sentences):
     return found
 
 
-def _select(found):
+def _select(found, length: int):
     """Longest candidates first, then earlier rules; no two may overlap."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(length)
     chosen = []
     for start, end, order, rule, m in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
-        if any(start < e and s < end for s, e in taken):
+        if any(taken[start:end]):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, rule, m))
     return sorted(chosen, key=lambda c: c[0])
 
 
-def _direction(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
-    """The direction of the cue word nearest the expression in its sentence."""
+def _cues(text: str, sentence: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """(start, end, direction) of every direction cue word in a sentence."""
     s, e = sentence
+    return [(m.start(), m.end(), direction)
+            for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)) for m in regex.finditer(text, s, e)]
+
+
+def _direction(cues, start: int, end: int) -> str:
+    """The direction of the cue word nearest the expression in its sentence."""
     best = (math.inf, PAST)
-    for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)):
-        for m in regex.finditer(text, s, e):
-            if m.start() >= start and m.end() <= end:
-                continue  # the expression's own words ("last week") are not cues
-            distance = start - m.end() if m.end() <= start else m.start() - end
-            if distance < best[0]:
-                best = (distance, direction)
+    for c_start, c_end, direction in cues:
+        if c_start >= start and c_end <= end:
+            continue  # the expression's own words ("last week") are not cues
+        distance = start - c_end if c_end <= start else c_start - end
+        if distance < best[0]:
+            best = (distance, direction)
     if best[0] <= g.STRONG_CUE_CHARS:
         return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST
     return best[1]
@@ -736,18 +750,23 @@ def _relation(text, sentence_start, start) -> str:
 def find_dates(text: str, reference: date | None = None) -> list[TemporalExpression]:
     """Every temporal expression in `text`, resolved against `reference`."""
     sentences = sentence_spans(text)
-    found = _select(_candidates(text, sentences))
+    found = _select(_candidates(text, sentences), len(text))
     out: list[TemporalExpression] = []
     si = 0
     topic = None
+    cue_cache: dict[tuple[int, int], list] = {}
     for start, end, rule, m in found:
         while si < len(sentences) - 1 and sentences[si][1] <= start:
             si += 1
         sentence = sentences[si] if sentences else (0, len(text))
         sentence = sentence if sentence[0] <= start else (start, end)
-        direction = _direction(text, sentence, start, end) if reference else PAST
+        def read_direction(sentence=sentence, start=start, end=end):
+            if sentence not in cue_cache:
+                cue_cache[sentence] = _cues(text, sentence)
+            return _direction(cue_cache[sentence], start, end)
+
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        value = NORMALIZERS[rule.normalizer](groups, Context(reference, direction, topic), text[start:end])
+        value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic), text[start:end])
         if value is None:
             continue
         if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):

@@ -111,7 +111,7 @@ def test_speaker_before_the_quote_and_a_pronoun_after_it():
 
 # --- the seed table against the hand-checked gold --------------------------------------
 
-GOLD = list(csv.DictReader(open(ROOT / "tests" / "gold" / "seed_actors.csv", encoding="utf-8")))
+GOLD = list(csv.DictReader((ROOT / "tests" / "gold" / "seed_actors.csv").read_text(encoding="utf-8").splitlines()))
 
 
 def test_seed_actor_sets_match_the_gold(seed_table):

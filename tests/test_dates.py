@@ -25,7 +25,7 @@ def one(text, reference, words=None):
 
 # --- gold: every dated expression of the five seeds, hand-checked ------------------
 
-GOLD = list(csv.DictReader(open(ROOT / "tests" / "gold" / "seed_events.csv", encoding="utf-8")))
+GOLD = list(csv.DictReader((ROOT / "tests" / "gold" / "seed_events.csv").read_text(encoding="utf-8").splitlines()))
 
 
 def test_seed_events_match_the_hand_checked_gold(seed_table):

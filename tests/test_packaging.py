@@ -13,7 +13,7 @@ def test_requirements_txt_matches_pyproject_dependencies():
 
 
 def test_seed_manifest_describes_every_seed():
-    rows = list(csv.DictReader(open(SEEDS / "manifest.csv", encoding="utf-8")))
+    rows = list(csv.DictReader((SEEDS / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     assert list(rows[0]) == ["file", "title", "source", "url", "published"]
     assert sorted(r["file"] for r in rows) == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(r["published"] and r["source"] and r["title"] for r in rows)
