@@ -200,6 +200,19 @@ def read_manifest(data: str) -> tuple[dict[str, dict], list[Problem]]:
     return rows, problems
 
 
+def load_files(files, manifest: dict[str, dict] | None = None, progress=None) -> Corpus:
+    """Documents from (name, bytes) pairs; `manifest` maps a name to its row."""
+    manifest = manifest or {}
+    docs, problems = [], []
+    for name, data in (progress(files) if progress else files):
+        try:
+            docs.append(build_document(name, data, manifest.get(name)))
+        except (ValueError, OSError) as exc:
+            problems.append(Problem(name, str(exc)))
+    _dedupe_ids(docs)
+    return Corpus(docs, problems)
+
+
 def load_folder(folder: str | Path, progress=None) -> Corpus:
     """Every article in `folder`; `progress` wraps the file list (e.g. tqdm)."""
     folder = Path(folder)
@@ -208,13 +221,17 @@ def load_folder(folder: str | Path, progress=None) -> Corpus:
     manifest_path = folder / MANIFEST
     if manifest_path.exists():
         manifest, problems = read_manifest(manifest_path.read_text(encoding="utf-8-sig"))
-    files = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+    paths = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
     docs = []
-    for path in (progress(files) if progress else files):
+    for path in (progress(paths) if progress else paths):
         try:
-            docs.append(build_document(path.name, path.read_bytes(), manifest.get(path.name)))
-        except (ValueError, OSError) as exc:
-            problems.append(Problem(path.name, str(exc)))
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path.name, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        corpus = load_files([(path.name, data)], manifest)
+        docs += corpus.documents
+        problems += corpus.problems
     _dedupe_ids(docs)
     return Corpus(docs, problems)
 

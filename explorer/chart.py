@@ -1,0 +1,115 @@
+"""The timeline chart (Altair): each event as the span of days it names.
+
+An event is a rule from its first day to the day after its last, drawn with a
+round cap, so "December 10" stays a visible dot at any zoom and "August 2020"
+is a month-long bar. Lanes are actors or sources; colour is precision or
+source. Clicking marks (`pick`) or dragging along the time axis (`brush`)
+selects events; the wheel zooms and shift-drag pans. A view with more events
+than `MAX_MARKS` is drawn as counts per month (or per year for long spans).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from .actors import SEPARATOR
+from .filters import PRECISION_ORDER
+
+MAX_MARKS = 1500
+NO_ACTOR = "(no actor named)"
+LANES = {"actor": "Actor", "source": "Source"}
+COLOURS = {"granularity": "Precision", "source": "Source"}
+
+
+@dataclass
+class Timeline:
+    chart: alt.Chart
+    aggregated: bool
+    note: str
+    marks: int
+
+
+def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
+    frame = events[events["date_start"] != ""].copy()
+    frame["start"] = pd.to_datetime(frame["date_start"])
+    frame["end"] = pd.to_datetime(frame["date_end"]) + pd.Timedelta(days=1)
+    frame["dates"] = frame["date_start"].where(frame["date_start"] == frame["date_end"],
+                                               frame["date_start"] + " – " + frame["date_end"])
+    frame["excerpt"] = frame["passage"].str.slice(0, 140) + frame["passage"].map(lambda p: "…" if len(p) > 140 else "")
+    if lanes == "actor":
+        frame["lane"] = frame["actors"].map(lambda s: s.split(SEPARATOR) if s else [NO_ACTOR])
+        frame = frame.explode("lane")
+    else:
+        frame["lane"] = frame["source"].where(frame["source"] != "", "(unknown source)")
+    return frame
+
+
+def _colour(colour: str) -> alt.Color:
+    if colour == "granularity":
+        return alt.Color("granularity:N", title="Precision",
+                         scale=alt.Scale(domain=PRECISION_ORDER, scheme="tableau20"))
+    return alt.Color("source:N", title="Source")
+
+
+def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
+             max_marks: int = MAX_MARKS) -> Timeline:
+    frame = _events_frame(events, lanes)
+    if len(frame) > max_marks:
+        return _aggregated(frame, colour, max_marks)
+    pick = alt.selection_point(name="pick", fields=["event_id"], on="click", clear="dblclick")
+    brush = alt.selection_interval(name="brush", encodings=["x"])
+    zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
+                                  translate="[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!")
+    lanes_count = max(frame["lane"].nunique(), 1)
+    chart = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=9, strokeCap="round")
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            x2="end:T",
+            y=alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            color=_colour(colour),
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
+            tooltip=[
+                alt.Tooltip("mention:N", title="Words"),
+                alt.Tooltip("dates:N", title="Resolved"),
+                alt.Tooltip("granularity:N", title="Precision"),
+                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip("title:N", title="Article"),
+                alt.Tooltip("excerpt:N", title="Passage"),
+            ],
+        )
+        .add_params(pick, brush, zoom)
+        .properties(height=min(60 + 28 * lanes_count, 900), width="container")
+    )
+    return Timeline(chart, False, "", len(frame))
+
+
+def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
+    frame = frame.drop_duplicates("event_id")
+    span_years = frame["start"].dt.year.max() - frame["start"].dt.year.min()
+    by_year = span_years > 20
+    frame = frame.assign(period=frame["date_start"].str[:4] if by_year else frame["date_start"].str[:7])
+    counts = frame.groupby(["period", colour]).size().reset_index(name="events")
+    counts["when"] = pd.to_datetime(counts["period"])
+    pick = alt.selection_point(name="pick", fields=["period"], on="click", clear="dblclick")
+    unit = "year" if by_year else "month"
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{'year' if by_year else 'yearmonth'}(when):T", title=None),
+            y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
+            color=_colour(colour),
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
+            tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("sum(events):Q", title="Events")],
+        )
+        .add_params(pick)
+        .properties(height=320, width="container")
+    )
+    note = (f"{len(frame):,} events are too many to draw one by one (more than {max_marks:,}): "
+            f"the chart shows counts per {unit}. Narrow the filters to see single events.")
+    return Timeline(chart, True, note, len(counts))

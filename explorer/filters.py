@@ -1,0 +1,216 @@
+"""Filtering the events table, facet counts, chart selections and URL validation.
+
+Pure functions on the events table (see `explorer.events.COLUMNS`); the page
+(`streamlit_app.py`) only wires them to widgets. A filtered view's state is
+the `Filters` value, which maps one-to-one to the URL's query parameters
+(`actor`, `source`, `year`, `precision`, `q`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from .actors import SEPARATOR
+
+PRECISION_ORDER = ["time", "day", "week", "weekend", "month", "season", "quarter", "half", "year",
+                   "decade", "century", "present"]
+MAX_PARAM_LENGTH = 200  # characters in one URL value
+MAX_PARAM_VALUES = 50  # values of one URL key
+MAX_QUERY_LENGTH = 200  # characters of the text search
+
+
+@dataclass(frozen=True)
+class Filters:
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    precision: tuple[str, ...] = ()
+    q: str = ""
+
+
+@dataclass
+class Options:
+    """The values a table offers for each filter."""
+
+    actors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    years: tuple[int, int] = (2000, 2030)
+    precision: list[str] = field(default_factory=list)
+
+
+def actor_lists(table: pd.DataFrame) -> pd.Series:
+    return table["actors"].map(lambda s: s.split(SEPARATOR) if s else [])
+
+
+def event_years(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """First and last calendar year of each event (NaN when unresolved)."""
+    first = pd.to_numeric(table["date_start"].str[:4], errors="coerce")
+    last = pd.to_numeric(table["date_end"].str[:4], errors="coerce")
+    return first, last
+
+
+def options(table: pd.DataFrame) -> Options:
+    first, last = event_years(table)
+    years = (int(first.min()), int(last.max())) if first.notna().any() else (2000, 2030)
+    present = set(table["granularity"])
+    return Options(
+        actors=sorted({a for names in actor_lists(table) for a in names}),
+        sources=sorted(s for s in set(table["source"]) if s),
+        years=years,
+        precision=[p for p in PRECISION_ORDER if p in present] + sorted(present - set(PRECISION_ORDER) - {""}),
+    )
+
+
+def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The events that pass every filter; within a filter, any chosen value passes."""
+    keep = pd.Series(True, index=table.index)
+    if f.actors:
+        wanted = set(f.actors)
+        keep &= actor_lists(table).map(lambda names: bool(wanted.intersection(names)))
+    if f.sources:
+        keep &= table["source"].isin(f.sources)
+    if f.years:
+        first, last = event_years(table)
+        keep &= (first <= f.years[1]) & (last >= f.years[0])  # the event's span meets the range
+    if f.precision:
+        keep &= table["granularity"].isin(f.precision)
+    if f.q.strip():
+        needle = f.q.strip().casefold()
+        text = (table["passage"] + "\n" + table["title"]).str.casefold()
+        keep &= text.str.contains(needle, regex=False)
+    return table[keep]
+
+
+def facet_counts(table: pd.DataFrame, f: Filters, facet: str) -> dict[str, int]:
+    """Events per value of one facet, within every *other* filter (as Datasette does)."""
+    others = replace(f, **{facet: () if facet != "years" else None})
+    subset = apply(table, others)
+    if facet == "actors":
+        return actor_lists(subset).explode().dropna().value_counts().to_dict()
+    column = {"sources": "source", "precision": "granularity"}[facet]
+    return subset[column].value_counts().to_dict()
+
+
+# --- the URL ------------------------------------------------------------------------
+
+def validate_params(params: dict[str, list[str]], opts: Options) -> tuple[Filters, list[str]]:
+    """Filters from URL query parameters, and a notice for every value ignored."""
+    notices = []
+
+    def values(key):
+        raw = [v for v in params.get(key, []) if v != ""]
+        if len(raw) > MAX_PARAM_VALUES:
+            notices.append(f"Only the first {MAX_PARAM_VALUES} values of “{key}” were used.")
+            raw = raw[:MAX_PARAM_VALUES]
+        kept = []
+        for v in raw:
+            if len(v) > MAX_PARAM_LENGTH:
+                notices.append(f"An oversized “{key}” value in the link was ignored.")
+            else:
+                kept.append(v)
+        return kept
+
+    def known(key, allowed, label):
+        kept = []
+        for v in values(key):
+            if v in allowed:
+                kept.append(v)
+            else:
+                notices.append(f"Unknown {label} “{v}” in the link was ignored.")
+        return tuple(dict.fromkeys(kept))
+
+    actors = known("actor", set(opts.actors), "actor")
+    sources = known("source", set(opts.sources), "source")
+    precision = known("precision", set(opts.precision), "precision")
+    years = None
+    raw_years = values("year")
+    if raw_years:
+        parsed = [int(v) for v in raw_years if re.fullmatch(r"-?\d{1,6}", v.strip())]
+        if len(parsed) != len(raw_years) or len(parsed) not in (1, 2):
+            notices.append("The year range in the link is not one or two years; it was ignored.")
+        else:
+            lo, hi = (parsed[0], parsed[-1])
+            if lo > hi:
+                notices.append(f"The year range {lo}–{hi} in the link was reversed; it was read as {hi}–{lo}.")
+                lo, hi = hi, lo
+            clamped = (max(lo, opts.years[0]), min(hi, opts.years[1]))
+            if clamped[0] > clamped[1]:
+                notices.append(f"No event falls in {lo}–{hi}; the year range in the link was ignored.")
+            else:
+                if clamped != (lo, hi):
+                    notices.append(f"The year range {lo}–{hi} was narrowed to the corpus's {clamped[0]}–{clamped[1]}.")
+                years = clamped
+    q = (params.get("q") or [""])[-1]
+    if len(q) > MAX_QUERY_LENGTH:
+        notices.append(f"The text search in the link was cut to {MAX_QUERY_LENGTH} characters.")
+        q = q[:MAX_QUERY_LENGTH]
+    return Filters(actors, sources, years, precision, q), notices
+
+
+def to_params(f: Filters, opts: Options) -> dict[str, list[str]]:
+    """Query parameters for a view (empty filters and the full year range left out)."""
+    params: dict[str, list[str]] = {}
+    if f.actors:
+        params["actor"] = list(f.actors)
+    if f.sources:
+        params["source"] = list(f.sources)
+    if f.years and f.years != opts.years:
+        params["year"] = [str(f.years[0]), str(f.years[1])]
+    if f.precision:
+        params["precision"] = list(f.precision)
+    if f.q:
+        params["q"] = [f.q]
+    return params
+
+
+# --- chart selections -----------------------------------------------------------------
+
+def _to_day(value) -> str:
+    """A selection bound (epoch milliseconds or ISO text) as YYYY-MM-DD."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).date().isoformat()
+    return str(value)[:10]
+
+
+def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame | None:
+    """The events a chart selection holds, or None when nothing is selected.
+
+    `selection` is Streamlit's `event.selection`: `pick` (points clicked: each
+    with an `event_id`, or a `period` on the aggregated chart) and `brush` (an
+    interval dragged on the time axis: {"start": [from, to]}).
+    """
+    if not selection:
+        return None
+    picked = [p for p in (selection.get("pick") or []) if isinstance(p, dict)]
+    if picked:
+        ids = {p["event_id"] for p in picked if "event_id" in p}
+        periods = {str(p["period"]) for p in picked if "period" in p}
+        keep = table["event_id"].isin(ids)
+        if periods:
+            keep |= table["date_start"].str[:7].isin(periods) | table["date_start"].str[:4].isin(periods)
+        return table[keep]
+    brush = selection.get("brush") or {}
+    bounds = brush.get("start") or brush.get("period")
+    if bounds and len(bounds) == 2:
+        lo, hi = sorted((_to_day(bounds[0]), _to_day(bounds[1])))
+        resolved = table["date_start"] != ""
+        return table[resolved & (table["date_start"] <= hi) & (table["date_end"] >= lo)]
+    return None
+
+
+def relax_hints(table: pd.DataFrame, f: Filters) -> list[str]:
+    """For an empty view: how many events each filter, dropped alone, would let through."""
+    labels = {"actors": "the actor filter", "sources": "the source filter", "years": "the year range",
+              "precision": "the precision filter", "q": "the text search"}
+    hints = []
+    for name, label in labels.items():
+        if getattr(f, name):
+            empty = None if name == "years" else ("" if name == "q" else ())
+            n = len(apply(table, replace(f, **{name: empty})))
+            if n:
+                hints.append(f"Without {label}, {n} would.")
+    return hints or ["Clear the filters to see every event."]

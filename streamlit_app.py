@@ -1,0 +1,176 @@
+"""Timeline Explorer: the page. It only lays things out; the work is in explorer/."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from explorer import chart, export, filters, render
+from explorer.corpus import build_document
+from explorer.events import events_table, read_table, sort_events
+
+ROOT = Path(__file__).resolve().parent
+SEED_TABLE = ROOT / "data" / "events.csv"
+SHOWN_PASSAGES = 100
+UPLOAD_TYPES = ["txt", "md", "html", "htm"]
+MAX_UPLOAD_FILES = 200
+MAX_SESSION_BYTES = 50 * 1024 * 1024  # all uploads of one session together
+
+st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
+
+
+@st.cache_data(show_spinner=False)
+def seed_table() -> pd.DataFrame:
+    return read_table(SEED_TABLE)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def uploaded_events(name: str, data: bytes, published: date | None):
+    """One uploaded file's events, or the reason it could not be read."""
+    try:
+        doc = build_document(name, data, {"published": published.isoformat() if published else ""})
+    except ValueError as exc:
+        return None, str(exc), None, []
+    return events_table([doc]), None, doc.published, doc.repairs
+
+
+def read_uploads(files, dates: dict[str, date | None]):
+    tables, problems, found, repairs = [], [], {}, []
+    total = 0
+    bar = st.progress(0.0, text="Reading your articles…") if len(files) > 3 else None
+    for i, f in enumerate(files[:MAX_UPLOAD_FILES]):
+        data = f.getvalue()
+        total += len(data)
+        if total > MAX_SESSION_BYTES:
+            problems.append(f"{f.name}: over the {MAX_SESSION_BYTES // 2**20} MB this session holds; not read")
+            continue
+        table, problem, published, fixed = uploaded_events(f.name, data, dates.get(f.name))
+        if problem:
+            problems.append(f"{f.name}: {problem}")
+        else:
+            tables.append(table)
+            found[f.name] = published
+            repairs += [f"{f.name}: {r}" for r in fixed]
+        if bar:
+            bar.progress((i + 1) / len(files), text=f"Read {i + 1} of {len(files)} files")
+    if len(files) > MAX_UPLOAD_FILES:
+        problems.append(f"only the first {MAX_UPLOAD_FILES} files were read")
+    if bar:
+        bar.empty()
+    return tables, problems, found, repairs
+
+
+def url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in ("actor", "source", "year", "precision", "q")}
+
+
+# --- data: the seeds, plus what the user uploads --------------------------------------
+
+with st.sidebar:
+    st.header("Your articles")
+    uploads = st.file_uploader("Add .txt, .md or .html files (they stay in this session only)",
+                               type=UPLOAD_TYPES, accept_multiple_files=True)
+    dates = st.session_state.setdefault("upload_dates", {})
+    tables, problems, found, repairs = read_uploads(uploads or [], dates)
+    if uploads:
+        st.caption("Publication dates (the reference for “last week”); fill in the ones the text does not carry.")
+        edited = st.data_editor(
+            pd.DataFrame({"file": list(found), "published": [found[n] for n in found]}),
+            column_config={"published": st.column_config.DateColumn("published", format="YYYY-MM-DD")},
+            disabled=["file"], hide_index=True, key="upload_dates_editor")
+        changed = {r.file: (r.published if pd.notna(r.published) else None) for r in edited.itertuples()}
+        changed = {k: (v.date() if hasattr(v, "date") and not isinstance(v, date) else v) for k, v in changed.items()}
+        if any(changed[n] != found[n] for n in changed):
+            dates.update(changed)
+            st.rerun()
+
+table = sort_events(pd.concat([seed_table(), *tables], ignore_index=True)) if tables else seed_table()
+
+st.title("Timeline Explorer")
+resolved = table[table["date_start"] != ""]
+span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
+n_actors = len(filters.options(table).actors)
+st.markdown(f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · {n_actors} actors · {span}**")
+
+if problems or repairs:
+    with st.expander(f"{len(problems)} file(s) not read, {len(repairs)} repair(s)", expanded=len(problems) + len(repairs) <= 4):
+        for line in problems:
+            st.error(line, icon="⚠️")
+        for line in repairs:
+            st.caption(line)
+
+# --- filters, every one in the URL -------------------------------------------------
+
+opts = filters.options(table)
+from_url, notices = filters.validate_params(url_params(), opts)
+state = st.session_state
+current = filters.Filters(
+    actors=tuple(state.get("actor", from_url.actors)), sources=tuple(state.get("source", from_url.sources)),
+    years=tuple(state["year"]) if "year" in state else from_url.years,
+    precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
+
+with st.sidebar:
+    st.header("Filters")
+    counts = filters.facet_counts(table, current, "actors")
+    st.multiselect("Actor", opts.actors, key="actor", bind="query-params",
+                   format_func=lambda a: f"{a} ({counts.get(a, 0)})", placeholder="Everyone")
+    counts_src = filters.facet_counts(table, current, "sources")
+    st.multiselect("Source", opts.sources, key="source", bind="query-params",
+                   format_func=lambda s: f"{s} ({counts_src.get(s, 0)})", placeholder="Every outlet")
+    if opts.years[0] < opts.years[1]:
+        st.slider("Years", opts.years[0], opts.years[1], value=opts.years, key="year", bind="query-params")
+    counts_prec = filters.facet_counts(table, current, "precision")
+    st.multiselect("Precision", opts.precision, key="precision", bind="query-params",
+                   format_func=lambda p: f"{p} ({counts_prec.get(p, 0)})", placeholder="Any precision")
+    st.text_input("Search the passages", key="q", bind="query-params", max_chars=filters.MAX_QUERY_LENGTH)
+    st.header("View")
+    lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
+    colour = st.radio("Colour", list(chart.COLOURS), format_func=chart.COLOURS.get, horizontal=True, key="colour")
+
+for notice in notices:
+    st.warning(notice, icon="🔗")
+
+chosen = filters.Filters(
+    actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),
+    years=tuple(state["year"]) if state.get("year") and tuple(state["year"]) != opts.years else None,
+    precision=tuple(state.get("precision", ())), q=state.get("q", ""))
+view = filters.apply(table, chosen)
+
+# --- the timeline ----------------------------------------------------------------------
+
+if view.empty:
+    st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(table, chosen)), icon="🔎")
+    st.stop()
+
+timeline = chart.timeline(view, lanes=lanes, colour=colour)
+if timeline.aggregated:
+    st.caption(timeline.note)
+picked = st.altair_chart(timeline.chart, on_select="rerun", key="timeline",
+                         selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
+unplaced = int((view["date_start"] == "").sum())
+st.caption("Click a mark or drag along the time axis to select; double-click to clear. "
+           "Scroll to zoom, shift-drag to pan." + (f" {unplaced} statement(s) without a resolved date are listed below but not drawn." if unplaced else ""))
+
+selection = filters.selected_events(view, picked.selection if picked else None)
+shown = view if selection is None else selection
+
+# --- passages and downloads --------------------------------------------------------------
+
+left, right = st.columns([3, 1])
+with left:
+    if selection is not None:
+        st.subheader(f"{len(shown)} statement(s) selected on the chart")
+    else:
+        st.subheader(f"{len(shown)} dated statement(s)")
+    cards = [render.passage_card(row) for row in shown.head(SHOWN_PASSAGES).itertuples()]
+    st.html(render.STYLE + "".join(cards))
+    if len(shown) > SHOWN_PASSAGES:
+        st.caption(f"The first {SHOWN_PASSAGES} of {len(shown)} are shown; narrow the filters or download them all.")
+with right:
+    st.subheader("Download")
+    st.download_button("Events (CSV)", export.to_csv(shown), "events.csv", "text/csv")
+    st.download_button("Events (JSON)", export.to_json(shown), "events.json", "application/json")
+    st.download_button("TimelineJS (JSON)", export.to_timelinejs(shown), "timeline.json", "application/json")
