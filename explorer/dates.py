@@ -116,7 +116,8 @@ _RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
-_CONTEXT = 40  # characters looked at before and after a match for vetoes and cues
+_CONTEXT = 40  # characters looked at before and after a match for cues and vetoes after it
+_VETO_BEFORE = 24  # characters looked at before a match for vetoes (their words are short)
 
 
 # --- small readers ------------------------------------------------------------
@@ -203,6 +204,7 @@ _PARSER = DateDataParser(
         "PREFER_DAY_OF_MONTH": "first",
         "RETURN_TIME_AS_PERIOD": True,
         "REQUIRE_PARTS": [],
+        "PARSERS": ["absolute-time"],  # relative words are the grammar's business
     },
 )
 
@@ -219,7 +221,12 @@ def _parse_calendar(words: str) -> tuple[int, int, int, str, str] | None:
 
 
 def _calendar(groups, ctx, words):
-    parsed = _parse_calendar(re.sub(r"\s+", " ", words.strip()))
+    words = re.sub(r"\s+", " ", words.strip())
+    if groups.get("y") and re.search(r"[A-Za-z]", words):
+        # The year is the grammar's digits; dateparser reads the month and day
+        # words, so "March 14, 2019" and "March 14, 2020" are one parse.
+        words = re.sub(r",?\s*(?:of\s+)?" + groups["y"] + r"\b", "", words).strip(" ,")
+    parsed = _parse_calendar(words)
     if parsed is None:
         return None
     year, month, day, period, clock = parsed
@@ -639,7 +646,7 @@ assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an u
 
 # --- the engine ----------------------------------------------------------------
 
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+(?::\d+)?")
 
 
 @lru_cache(maxsize=65536)
@@ -677,7 +684,7 @@ def _candidates(text: str, sentences):
                 start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
                 if start == end:
                     continue
-                if c.not_before and c.not_before.search(text, max(0, start - _CONTEXT), start):
+                if c.not_before and c.not_before.search(text, max(0, start - _VETO_BEFORE), start):
                     continue
                 if c.not_after and c.not_after.match(text[end:end + _CONTEXT]):
                     continue
