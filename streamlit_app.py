@@ -112,26 +112,30 @@ current = filters.Filters(
     years=tuple(state["year"]) if "year" in state else from_url.years,
     precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
 
+def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str) -> None:
+    """A multi-select bound to the URL, with each value's count listed under it.
+
+    Counts stay out of the option labels: a bound widget's URL holds its labels."""
+    st.multiselect(label, values, key=key, bind="query-params", placeholder=placeholder)
+    counts = filters.facet_counts(table, current, facet_name)
+    listed = sorted(values, key=lambda v: (-counts.get(v, 0), v))
+    st.caption(" · ".join(f"{v} **{counts.get(v, 0)}**" for v in listed if counts.get(v, 0)) or "no events")
+
+
 with st.sidebar:
     st.header("Filters")
-    counts = filters.facet_counts(table, current, "actors")
-    st.multiselect("Actor", opts.actors, key="actor", bind="query-params",
-                   format_func=lambda a: f"{a} ({counts.get(a, 0)})", placeholder="Everyone")
-    counts_src = filters.facet_counts(table, current, "sources")
-    st.multiselect("Source", opts.sources, key="source", bind="query-params",
-                   format_func=lambda s: f"{s} ({counts_src.get(s, 0)})", placeholder="Every outlet")
+    facet("Actor", opts.actors, "actor", "actors", "Everyone")
+    facet("Source", opts.sources, "source", "sources", "Every outlet")
     if opts.years[0] < opts.years[1]:
         st.slider("Years", opts.years[0], opts.years[1], value=opts.years, key="year", bind="query-params")
-    counts_prec = filters.facet_counts(table, current, "precision")
-    st.multiselect("Precision", opts.precision, key="precision", bind="query-params",
-                   format_func=lambda p: f"{p} ({counts_prec.get(p, 0)})", placeholder="Any precision")
+    facet("Precision", opts.precision, "precision", "precision", "Any precision")
     st.text_input("Search the passages", key="q", bind="query-params", max_chars=filters.MAX_QUERY_LENGTH)
     st.header("View")
     lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
     colour = st.radio("Colour", list(chart.COLOURS), format_func=chart.COLOURS.get, horizontal=True, key="colour")
 
 for notice in notices:
-    st.warning(notice, icon="🔗")
+    st.warning(notice)
 
 chosen = filters.Filters(
     actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),

@@ -47,11 +47,19 @@ def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
     return frame
 
 
-def _colour(colour: str) -> alt.Color:
+def _colour(colour: str, frame: pd.DataFrame) -> alt.Color:
     if colour == "granularity":
-        return alt.Color("granularity:N", title="Precision",
-                         scale=alt.Scale(domain=PRECISION_ORDER, scheme="tableau20"))
+        present = [p for p in PRECISION_ORDER if p in set(frame["granularity"])]
+        return alt.Color("granularity:N", title="Precision", sort=present,
+                         scale=alt.Scale(domain=present, scheme="tableau10"))
     return alt.Color("source:N", title="Source")
+
+
+def _x_domain(frame: pd.DataFrame) -> list[str]:
+    """The events' span, padded so that a few close events are not stretched edge to edge."""
+    first, last = frame["start"].min(), frame["end"].max()
+    pad = max((last - first) * 0.03, pd.Timedelta(days=45))
+    return [(first - pad).date().isoformat(), (last + pad).date().isoformat()]
 
 
 def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
@@ -68,10 +76,10 @@ def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granular
         alt.Chart(frame)
         .mark_rule(strokeWidth=9, strokeCap="round")
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            x=alt.X("start:T", title=None, scale=alt.Scale(domain=_x_domain(frame)), axis=alt.Axis(labelOverlap=True)),
             x2="end:T",
             y=alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            color=_colour(colour),
+            color=_colour(colour, frame),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("mention:N", title="Words"),
@@ -103,7 +111,7 @@ def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
         .encode(
             x=alt.X(f"{'year' if by_year else 'yearmonth'}(when):T", title=None),
             y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
-            color=_colour(colour),
+            color=_colour(colour, frame),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
             tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("sum(events):Q", title="Events")],
         )

@@ -20,6 +20,7 @@ FURNITURE = [
     r"^(?:accessibility links|breaking news|skip to (?:main )?content|other news|i will follow|"
     r"share|print|comments?|related(?: articles| stories| news)?|read more|most popular|"
     r"advertisement|subscribe\b.*|follow us\b.*|more from\b.*)$",
+    r"^(?:published|updated|posted|last updated|first published|dated?)\b[^.!?]*\d{4}",  # publication stamps
     r"^see also\b",  # related-story links
     r"^read (?:our|more|also)\b",  # section promos
     r"^with reporting by\b",  # credits

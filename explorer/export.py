@@ -21,7 +21,7 @@ def guard_formula(value):
 
 
 def to_csv(table: pd.DataFrame) -> bytes:
-    safe = table.apply(lambda column: column.map(guard_formula) if column.dtype == object else column)
+    safe = table.apply(lambda column: column.map(guard_formula) if pd.api.types.is_string_dtype(column) else column)
     return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 

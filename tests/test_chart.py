@@ -1,0 +1,63 @@
+"""The timeline chart: spans, lanes, selections, aggregation."""
+
+import pandas as pd
+
+from explorer import chart
+
+
+def spec(timeline):
+    return timeline.chart.to_dict()
+
+
+def test_events_are_spans_with_a_round_cap(seed_table):
+    t = chart.timeline(seed_table)
+    s = spec(t)
+    assert not t.aggregated
+    assert s["mark"] == {"type": "rule", "strokeWidth": 9, "strokeCap": "round"}
+    assert s["encoding"]["x"]["field"] == "start" and s["encoding"]["x2"]["field"] == "end"
+    params = {p["name"] for p in s["params"]}
+    assert {"pick", "brush"} <= params
+    assert any(p.get("bind") == "scales" for p in s["params"])  # zoom and pan
+
+
+def test_a_day_is_one_day_wide_and_a_month_a_month(seed_table):
+    frame = chart._events_frame(seed_table, "source")
+    december = frame[frame.mention == "December 10"].iloc[0]
+    assert december.end - december.start == pd.Timedelta(days=1)
+    august = frame[frame.mention == "August 2020"].iloc[0]
+    assert august.end - august.start == pd.Timedelta(days=31)
+
+
+def test_actor_lanes_put_an_event_in_each_of_its_actors_lanes(seed_table):
+    frame = chart._events_frame(seed_table, "actor")
+    december = frame[frame.mention == "December 10"]
+    assert set(december.lane) == {"Alyaksandr Lukashenka", "Ihar Kenyukh", "U.S. State Department", "Yauheni Shapetska"}
+    assert chart.NO_ACTOR in set(frame.lane)
+
+
+def test_source_lanes_and_colour_by_source(seed_table):
+    s = spec(chart.timeline(seed_table, lanes="source", colour="source"))
+    assert s["encoding"]["color"]["field"] == "source"
+    lanes = {row["lane"] for row in s["datasets"][next(iter(s["datasets"]))]}
+    assert lanes == {"RFE/RL", "Belsat", "Pozirk", "Voice of America (Russian service), reposted"}
+
+
+def test_tooltips_carry_words_date_source_and_passage(seed_table):
+    fields = {t["field"] for t in spec(chart.timeline(seed_table))["encoding"]["tooltip"]}
+    assert {"mention", "dates", "source", "excerpt"} <= fields
+
+
+def test_too_many_events_are_counted_per_period_and_the_chart_says_so(seed_table):
+    recent = seed_table[seed_table.date_start >= "2020"]
+    assert "counts per month" in chart.timeline(recent, lanes="source", max_marks=10).note
+    t = chart.timeline(seed_table, max_marks=10)  # 1994 to 2025: per year
+    assert t.aggregated and "counts per year" in t.note
+    s = spec(t)
+    assert s["mark"]["type"] == "bar"
+    assert s["encoding"]["y"]["aggregate"] == "sum"
+
+
+def test_unresolved_events_are_not_drawn(seed_table):
+    table = seed_table.copy()
+    table.loc[0, ["date_start", "date_end"]] = ""
+    assert chart.timeline(table, lanes="source").marks == len(seed_table) - 1

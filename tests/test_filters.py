@@ -1,0 +1,107 @@
+"""Filters, facets, URL validation and chart selections: pure functions on the table."""
+
+import pandas as pd
+import pytest
+
+from explorer import filters as F
+
+
+def test_options_come_from_the_table(seed_table):
+    opts = F.options(seed_table)
+    assert "Alyaksandr Lukashenka" in opts.actors and "" not in opts.actors
+    assert opts.sources == ["Belsat", "Pozirk", "RFE/RL", "Voice of America (Russian service), reposted"]
+    assert opts.years == (1994, 2025)
+    assert opts.precision[:2] == ["day", "week"]
+
+
+@pytest.mark.parametrize("f, expected", [
+    (F.Filters(actors=("Marie Struthers",)), {"now"}),
+    (F.Filters(sources=("Belsat",)), {"now", "Thursday", "August 2020", "Feb 27", "January 27"}),
+    (F.Filters(precision=("weekend",)), {"the past weekend"}),
+    (F.Filters(q="referendum"), {"Feb 27"}),
+    (F.Filters(q="REFERENDUM"), {"Feb 27"}),
+    (F.Filters(years=(2022, 2022)), {"now", "Thursday", "Feb 27", "January 27", "the past five years"}),
+])
+def test_each_filter_narrows(seed_table, f, expected):
+    assert set(F.apply(seed_table, f).mention) == expected
+
+
+def test_filters_combine_and_values_within_a_filter_alternate(seed_table):
+    both = F.apply(seed_table, F.Filters(actors=("Ihar Kenyukh", "Marie Struthers")))
+    assert len(both) == 3
+    narrowed = F.apply(seed_table, F.Filters(actors=("Ihar Kenyukh", "Marie Struthers"), precision=("day",)))
+    assert list(narrowed.mention) == ["December 10"]
+
+
+def test_year_range_keeps_events_whose_span_meets_it(seed_table):
+    # "the past five years" (2020-08-14 .. 2025-08-13) meets 2023
+    assert "the past five years" in set(F.apply(seed_table, F.Filters(years=(2023, 2023))).mention)
+
+
+def test_facet_counts_ignore_their_own_filter(seed_table):
+    f = F.Filters(actors=("Marie Struthers",), sources=("RFE/RL",))
+    counts = F.facet_counts(seed_table, f, "actors")
+    assert counts["Alyaksandr Lukashenka"] == 8  # RFE/RL events naming him
+    assert F.facet_counts(seed_table, f, "sources") == {"RFE/RL": 1}
+
+
+def test_url_round_trip(seed_table):
+    opts = F.options(seed_table)
+    f = F.Filters(actors=("Marie Struthers",), years=(2020, 2021), precision=("day", "month"), q="report")
+    back, notices = F.validate_params(F.to_params(f, opts), opts)
+    assert (back, notices) == (f, [])
+
+
+@pytest.mark.parametrize("params, notice", [
+    ({"actor": ["Nobody Atall"]}, "Unknown actor"),
+    ({"source": ["<script>"]}, "Unknown source"),
+    ({"precision": ["fortnightly"]}, "Unknown precision"),
+    ({"year": ["abc"]}, "not one or two years"),
+    ({"year": ["2021", "2020"]}, "reversed"),
+    ({"year": ["0", "99999"]}, "narrowed"),
+    ({"year": ["3000", "3001"]}, "No event falls"),
+    ({"year": ["1", "2", "3"]}, "not one or two years"),
+    ({"actor": ["x" * 500]}, "oversized"),
+    ({"actor": ["Lukashenka"] * 80}, "first 50"),
+    ({"q": ["a" * 500]}, "cut to 200"),
+])
+def test_malformed_url_values_are_ignored_with_a_notice(seed_table, params, notice):
+    f, notices = F.validate_params(params, F.options(seed_table))
+    assert any(notice in n for n in notices), notices
+    F.apply(seed_table, f)  # and the rest still works
+
+
+def test_reversed_years_are_swapped(seed_table):
+    f, _ = F.validate_params({"year": ["2021", "2020"]}, F.options(seed_table))
+    assert f.years == (2020, 2021)
+
+
+def test_pick_selection_by_event_id(seed_table):
+    ids = list(seed_table.event_id[:2])
+    picked = F.selected_events(seed_table, {"pick": [{"event_id": i} for i in ids], "brush": {}})
+    assert list(picked.event_id) == ids
+
+
+def test_brush_selection_by_time_in_milliseconds_or_iso(seed_table):
+    ms = [pd.Timestamp("2022-01-01").value // 10**6, pd.Timestamp("2022-12-31").value // 10**6]
+    by_ms = F.selected_events(seed_table, {"pick": [], "brush": {"start": ms}})
+    by_iso = F.selected_events(seed_table, {"brush": {"start": ["2022-12-31", "2022-01-01"]}})
+    assert set(by_ms.mention) == set(by_iso.mention) == {"now", "Thursday", "Feb 27", "January 27", "the past five years"}
+
+
+def test_aggregated_pick_selects_the_period(seed_table):
+    picked = F.selected_events(seed_table, {"pick": [{"period": "2020-08"}]})
+    assert set(picked.mention) == {"August 2020", "August", "the past five years"}  # all begin in 2020-08
+
+
+def test_no_selection_is_none(seed_table):
+    assert F.selected_events(seed_table, {}) is None
+    assert F.selected_events(seed_table, {"pick": [], "brush": {}}) is None
+
+
+def test_empty_view_hints_say_which_filter_to_relax(seed_table):
+    f = F.Filters(actors=("Marie Struthers",), precision=("day",))
+    assert F.apply(seed_table, f).empty
+    hints = F.relax_hints(seed_table, f)
+    assert "Without the actor filter, 7 would." in hints
+    assert "Without the precision filter, 1 would." in hints
