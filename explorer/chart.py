@@ -91,7 +91,9 @@ def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granular
             ],
         )
         .add_params(pick, brush, zoom)
-        .properties(height=min(60 + 28 * lanes_count, 900), width="container")
+        # SVG marks are elements a screen reader and a browser test can find
+        .properties(height=min(60 + 28 * lanes_count, 900), width="container",
+                    usermeta={"embedOptions": {"renderer": "svg"}})
     )
     return Timeline(chart, False, "", len(frame))
 

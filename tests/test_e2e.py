@@ -1,0 +1,121 @@
+"""End to end: the real Streamlit server, driven in Debian's Chromium by Playwright."""
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-dev-shm-usage"]
+OUTPUT = ROOT / "tests" / "output"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {seconds}s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(url)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(url)
+    page.wait_for_selector("h3:has-text('statement')", timeout=60000)
+    page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=30000)
+    return page
+
+
+def headings(page):
+    return page.locator("h3").all_inner_texts()
+
+
+def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_it(server, browser):
+    page = open_page(browser, f"{server}/?actor=Ihar%20Kenyukh")
+    OUTPUT.mkdir(exist_ok=True)
+    assert "2 dated statement(s)" in headings(page)
+    cards = page.locator("div.event")
+    assert cards.count() == 2
+    for text in cards.all_inner_texts():
+        assert "Ihar Kenyukh" in text
+    marks = page.locator("[data-testid=stVegaLiteChart] svg g.mark-rule path, "
+                         "[data-testid=stVegaLiteChart] svg g.mark-rule line")
+    assert marks.count() >= 2
+    page.screenshot(path=str(OUTPUT / "e2e-actor.png"), full_page=True)
+
+    marks.first.click(force=True)
+    page.wait_for_selector("h3:has-text('selected on the chart')", timeout=30000)
+    assert "1 statement(s) selected on the chart" in headings(page)
+    assert page.locator("div.event").count() == 1
+    page.screenshot(path=str(OUTPUT / "e2e-selected.png"), full_page=True)
+    page.close()
+
+
+def test_the_csv_download_holds_the_filtered_events(server, browser):
+    page = open_page(browser, f"{server}/?source=Belsat")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Events (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert len(rows) == 6 and {r["source"] for r in rows} == {"Belsat"}
+    page.close()
+
+
+def test_malformed_link_shows_a_notice_not_an_error(server, browser):
+    page = open_page(browser, f"{server}/?year=abc&actor=Nobody")
+    assert page.locator("text=Unknown actor").count() == 1
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "25 dated statement(s)" in headings(page)
+    page.close()
