@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from explorer.corpus import build_document
 from explorer.events import events_table, read_table, sort_events
 
 ROOT = Path(__file__).resolve().parent
-SEED_TABLE = ROOT / "data" / "events.csv"
+# The table the page opens on: the seeds' by default, or one built beforehand with
+# `python -m explorer build ... --out big.parquet` and named in EVENTS_TABLE.
+SEED_TABLE = Path(os.environ.get("EVENTS_TABLE") or ROOT / "data" / "events.csv")
 SHOWN_PASSAGES = 100
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 MAX_UPLOAD_FILES = 200
@@ -23,8 +26,9 @@ st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="
 
 
 @st.cache_data(show_spinner=False)
-def seed_table() -> pd.DataFrame:
-    return read_table(SEED_TABLE)
+def seed_table() -> tuple[pd.DataFrame, filters.Options]:
+    table = read_table(SEED_TABLE)
+    return table, filters.options(table)
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -87,13 +91,16 @@ with st.sidebar:
             dates.update(changed)
             st.rerun()
 
-table = sort_events(pd.concat([seed_table(), *tables], ignore_index=True)) if tables else seed_table()
+if tables:
+    table = sort_events(pd.concat([seed_table()[0], *tables], ignore_index=True))
+    opts = filters.options(table)
+else:
+    table, opts = seed_table()
 
 st.title("Timeline Explorer")
 resolved = table[table["date_start"] != ""]
 span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
-n_actors = len(filters.options(table).actors)
-st.markdown(f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · {n_actors} actors · {span}**")
+st.markdown(f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · {len(opts.actors)} actors · {span}**")
 
 if problems or repairs:
     with st.expander(f"{len(problems)} file(s) not read, {len(repairs)} repair(s)", expanded=len(problems) + len(repairs) <= 4):
@@ -104,7 +111,6 @@ if problems or repairs:
 
 # --- filters, every one in the URL -------------------------------------------------
 
-opts = filters.options(table)
 from_url, notices = filters.validate_params(url_params(), opts)
 state = st.session_state
 current = filters.Filters(
@@ -175,6 +181,7 @@ with left:
         st.caption(f"The first {SHOWN_PASSAGES} of {len(shown)} are shown; narrow the filters or download them all.")
 with right:
     st.subheader("Download")
-    st.download_button("Events (CSV)", export.to_csv(shown), "events.csv", "text/csv")
-    st.download_button("Events (JSON)", export.to_json(shown), "events.json", "application/json")
-    st.download_button("TimelineJS (JSON)", export.to_timelinejs(shown), "timeline.json", "application/json")
+    # callables: the files are made on click, not on every rerun
+    st.download_button("Events (CSV)", lambda: export.to_csv(shown), "events.csv", "text/csv")
+    st.download_button("Events (JSON)", lambda: export.to_json(shown), "events.json", "application/json")
+    st.download_button("TimelineJS (JSON)", lambda: export.to_timelinejs(shown), "timeline.json", "application/json")

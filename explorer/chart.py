@@ -10,6 +10,7 @@ than `MAX_MARKS` is drawn as counts per month (or per year for long spans).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -49,7 +50,8 @@ def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
 
 def _colour(colour: str, frame: pd.DataFrame) -> alt.Color:
     if colour == "granularity":
-        present = [p for p in PRECISION_ORDER if p in set(frame["granularity"])]
+        found = set(frame["granularity"].unique())
+        present = [p for p in PRECISION_ORDER if p in found]
         return alt.Color("granularity:N", title="Precision", sort=present,
                          scale=alt.Scale(domain=present, scheme="tableau10"))
     return alt.Color("source:N", title="Source")
@@ -62,11 +64,18 @@ def _x_domain(frame: pd.DataFrame) -> list[str]:
     return [(first - pad).date().isoformat(), (last + pad).date().isoformat()]
 
 
+def _mark_count(events: pd.DataFrame, lanes: str) -> int:
+    resolved = events[events["date_start"] != ""]
+    if lanes != "actor":
+        return len(resolved)
+    return int((resolved["actors"].str.count(re.escape(SEPARATOR)) + 1).sum())  # "" is the one "no actor" lane
+
+
 def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
              max_marks: int = MAX_MARKS) -> Timeline:
+    if _mark_count(events, lanes) > max_marks:
+        return _aggregated(events[events["date_start"] != ""], colour, max_marks)
     frame = _events_frame(events, lanes)
-    if len(frame) > max_marks:
-        return _aggregated(frame, colour, max_marks)
     pick = alt.selection_point(name="pick", fields=["event_id"], on="click", clear="dblclick")
     brush = alt.selection_interval(name="brush", encodings=["x"])
     zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
@@ -99,11 +108,10 @@ def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granular
 
 
 def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
-    frame = frame.drop_duplicates("event_id")
-    span_years = frame["start"].dt.year.max() - frame["start"].dt.year.min()
-    by_year = span_years > 20
-    frame = frame.assign(period=frame["date_start"].str[:4] if by_year else frame["date_start"].str[:7])
-    counts = frame.groupby(["period", colour]).size().reset_index(name="events")
+    years = frame["date_start"].str[:4].astype(int)
+    by_year = years.max() - years.min() > 20
+    period = frame["date_start"].str[:4] if by_year else frame["date_start"].str[:7]
+    counts = frame.groupby([period.rename("period"), colour]).size().reset_index(name="events")
     counts["when"] = pd.to_datetime(counts["period"])
     pick = alt.selection_point(name="pick", fields=["period"], on="click", clear="dblclick")
     unit = "year" if by_year else "month"
@@ -113,7 +121,7 @@ def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
         .encode(
             x=alt.X(f"{'year' if by_year else 'yearmonth'}(when):T", title=None),
             y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
-            color=_colour(colour, frame),
+            color=_colour(colour, counts),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
             tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("sum(events):Q", title="Events")],
         )

@@ -46,6 +46,12 @@ def actor_lists(table: pd.DataFrame) -> pd.Series:
     return table["actors"].map(lambda s: s.split(SEPARATOR) if s else [])
 
 
+def _actor_names(table: pd.DataFrame) -> pd.Series:
+    """One row per (event, actor) named: the exploded actors column."""
+    names = table["actors"].str.split(SEPARATOR, regex=False).explode()
+    return names[names.notna() & (names != "")]
+
+
 def event_years(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """First and last calendar year of each event (NaN when unresolved)."""
     first = pd.to_numeric(table["date_start"].str[:4], errors="coerce")
@@ -58,7 +64,7 @@ def options(table: pd.DataFrame) -> Options:
     years = (int(first.min()), int(last.max())) if first.notna().any() else (2000, 2030)
     present = set(table["granularity"])
     return Options(
-        actors=sorted({a for names in actor_lists(table) for a in names}),
+        actors=sorted(_actor_names(table).unique()),
         sources=sorted(s for s in set(table["source"]) if s),
         years=years,
         precision=[p for p in PRECISION_ORDER if p in present] + sorted(present - set(PRECISION_ORDER) - {""}),
@@ -69,8 +75,9 @@ def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The events that pass every filter; within a filter, any chosen value passes."""
     keep = pd.Series(True, index=table.index)
     if f.actors:
-        wanted = set(f.actors)
-        keep &= actor_lists(table).map(lambda names: bool(wanted.intersection(names)))
+        sep = re.escape(SEPARATOR)
+        names = "|".join(re.escape(a) for a in f.actors)
+        keep &= table["actors"].str.contains(f"(?:^|{sep})(?:{names})(?:$|{sep})", regex=True)
     if f.sources:
         keep &= table["source"].isin(f.sources)
     if f.years:
@@ -90,7 +97,7 @@ def facet_counts(table: pd.DataFrame, f: Filters, facet: str) -> dict[str, int]:
     others = replace(f, **{facet: () if facet != "years" else None})
     subset = apply(table, others)
     if facet == "actors":
-        return actor_lists(subset).explode().dropna().value_counts().to_dict()
+        return _actor_names(subset).value_counts().to_dict()
     column = {"sources": "source", "precision": "granularity"}[facet]
     return subset[column].value_counts().to_dict()
 
