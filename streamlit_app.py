@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -25,10 +26,28 @@ MAX_SESSION_BYTES = 50 * 1024 * 1024  # all uploads of one session together
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
 
 
-@st.cache_data(show_spinner=False)
-def seed_table() -> tuple[pd.DataFrame, filters.Options]:
-    table = read_table(SEED_TABLE)
-    return table, filters.options(table)
+@dataclass
+class Loaded:
+    """A table with what every rerun asks of it, computed once."""
+
+    table: pd.DataFrame
+    opts: filters.Options
+    index: filters.TableIndex
+    summary: str
+
+
+def load(table: pd.DataFrame) -> Loaded:
+    opts = filters.options(table)
+    resolved = table[table["date_start"] != ""]
+    span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
+    summary = (f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · "
+               f"{len(opts.actors)} actors · {span}**")
+    return Loaded(table, opts, filters.TableIndex(table), summary)
+
+
+@st.cache_resource(show_spinner=False)
+def seed_data() -> Loaded:
+    return load(read_table(SEED_TABLE))
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -91,16 +110,11 @@ with st.sidebar:
             dates.update(changed)
             st.rerun()
 
-if tables:
-    table = sort_events(pd.concat([seed_table()[0], *tables], ignore_index=True))
-    opts = filters.options(table)
-else:
-    table, opts = seed_table()
+data = load(sort_events(pd.concat([seed_data().table, *tables], ignore_index=True))) if tables else seed_data()
+table, opts, index = data.table, data.opts, data.index
 
 st.title("Timeline Explorer")
-resolved = table[table["date_start"] != ""]
-span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
-st.markdown(f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · {len(opts.actors)} actors · {span}**")
+st.markdown(data.summary)
 
 if problems or repairs:
     with st.expander(f"{len(problems)} file(s) not read, {len(repairs)} repair(s)", expanded=len(problems) + len(repairs) <= 4):
@@ -123,7 +137,7 @@ def facet(label: str, values: list[str], key: str, facet_name: str, placeholder:
 
     Counts stay out of the option labels: a bound widget's URL holds its labels."""
     st.multiselect(label, values, key=key, bind="query-params", placeholder=placeholder)
-    counts = filters.facet_counts(table, current, facet_name)
+    counts = index.facet_counts(current, facet_name)
     listed = sorted(values, key=lambda v: (-counts.get(v, 0), v))
     st.caption(" · ".join(f"{v} **{counts.get(v, 0)}**" for v in listed if counts.get(v, 0)) or "no events")
 
@@ -147,12 +161,12 @@ chosen = filters.Filters(
     actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),
     years=tuple(state["year"]) if state.get("year") and tuple(state["year"]) != opts.years else None,
     precision=tuple(state.get("precision", ())), q=state.get("q", ""))
-view = filters.apply(table, chosen)
+view = index.apply(chosen)
 
 # --- the timeline ----------------------------------------------------------------------
 
 if view.empty:
-    st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(table, chosen)), icon="🔎")
+    st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(index, chosen)), icon="🔎")
     st.stop()
 
 timeline = chart.timeline(view, lanes=lanes, colour=colour)

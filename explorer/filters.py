@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from .actors import SEPARATOR
@@ -42,10 +43,6 @@ class Options:
     precision: list[str] = field(default_factory=list)
 
 
-def actor_lists(table: pd.DataFrame) -> pd.Series:
-    return table["actors"].map(lambda s: s.split(SEPARATOR) if s else [])
-
-
 def _actor_names(table: pd.DataFrame) -> pd.Series:
     """One row per (event, actor) named: the exploded actors column."""
     names = table["actors"].str.split(SEPARATOR, regex=False).explode()
@@ -71,35 +68,77 @@ def options(table: pd.DataFrame) -> Options:
     )
 
 
-def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The events that pass every filter; within a filter, any chosen value passes."""
-    keep = pd.Series(True, index=table.index)
-    if f.actors:
-        sep = re.escape(SEPARATOR)
-        names = "|".join(re.escape(a) for a in f.actors)
-        keep &= table["actors"].str.contains(f"(?:^|{sep})(?:{names})(?:$|{sep})", regex=True)
-    if f.sources:
-        keep &= table["source"].isin(f.sources)
-    if f.years:
+class TableIndex:
+    """One events table with each filter's answer precomputed per value, so that a
+    filter change costs a few array operations instead of a pass over the text."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        self.size = len(table)
+        names = _actor_names(table.reset_index(drop=True))
+        self.actor_rows = {actor: rows.to_numpy() for actor, rows in
+                           pd.Series(names.index, index=names.to_numpy()).groupby(level=0)}
+        self.source_codes, self.source_values = pd.factorize(table["source"])
+        self.precision_codes, self.precision_values = pd.factorize(table["granularity"])
         first, last = event_years(table)
-        keep &= (first <= f.years[1]) & (last >= f.years[0])  # the event's span meets the range
-    if f.precision:
-        keep &= table["granularity"].isin(f.precision)
-    if f.q.strip():
-        needle = f.q.strip().casefold()
-        text = (table["passage"] + "\n" + table["title"]).str.casefold()
-        keep &= text.str.contains(needle, regex=False)
-    return table[keep]
+        self.first_year = first.fillna(np.inf).to_numpy()
+        self.last_year = last.fillna(-np.inf).to_numpy()
+        self._text = None
+        self._searches: dict[str, np.ndarray] = {}
+
+    def _any_of(self, codes, values, chosen) -> np.ndarray:
+        wanted = [i for i, v in enumerate(values) if v in set(chosen)]
+        return np.isin(codes, wanted)
+
+    def _search(self, q: str) -> np.ndarray:
+        needle = q.strip().casefold()
+        if needle not in self._searches:
+            if self._text is None:
+                self._text = (self.table["passage"] + "\n" + self.table["title"]).str.casefold()
+            if len(self._searches) > 64:
+                self._searches.clear()
+            self._searches[needle] = self._text.str.contains(needle, regex=False).to_numpy(dtype=bool)
+        return self._searches[needle]
+
+    def mask(self, f: Filters) -> np.ndarray:
+        """Rows that pass every filter; within a filter, any chosen value passes."""
+        keep = np.ones(self.size, dtype=bool)
+        if f.actors:
+            chosen = np.zeros(self.size, dtype=bool)
+            for actor in f.actors:
+                chosen[self.actor_rows.get(actor, [])] = True
+            keep &= chosen
+        if f.sources:
+            keep &= self._any_of(self.source_codes, self.source_values, f.sources)
+        if f.years:
+            keep &= (self.first_year <= f.years[1]) & (self.last_year >= f.years[0])  # the span meets the range
+        if f.precision:
+            keep &= self._any_of(self.precision_codes, self.precision_values, f.precision)
+        if f.q.strip():
+            keep &= self._search(f.q)
+        return keep
+
+    def apply(self, f: Filters) -> pd.DataFrame:
+        return self.table[self.mask(f)]
+
+    def facet_counts(self, f: Filters, facet: str) -> dict[str, int]:
+        """Events per value of one facet, within every *other* filter (as Datasette does)."""
+        keep = self.mask(replace(f, **{facet: () if facet != "years" else None}))
+        if facet == "actors":
+            counts = {actor: int(keep[rows].sum()) for actor, rows in self.actor_rows.items()}
+            return {a: n for a, n in counts.items() if n}
+        codes, values = ((self.source_codes, self.source_values) if facet == "sources"
+                         else (self.precision_codes, self.precision_values))
+        counts = np.bincount(codes[keep], minlength=len(values))
+        return {values[i]: int(n) for i, n in enumerate(counts) if n}
+
+
+def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    return TableIndex(table).apply(f)
 
 
 def facet_counts(table: pd.DataFrame, f: Filters, facet: str) -> dict[str, int]:
-    """Events per value of one facet, within every *other* filter (as Datasette does)."""
-    others = replace(f, **{facet: () if facet != "years" else None})
-    subset = apply(table, others)
-    if facet == "actors":
-        return _actor_names(subset).value_counts().to_dict()
-    column = {"sources": "source", "precision": "granularity"}[facet]
-    return subset[column].value_counts().to_dict()
+    return TableIndex(table).facet_counts(f, facet)
 
 
 # --- the URL ------------------------------------------------------------------------
@@ -209,7 +248,7 @@ def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame
     return None
 
 
-def relax_hints(table: pd.DataFrame, f: Filters) -> list[str]:
+def relax_hints(table: pd.DataFrame | TableIndex, f: Filters) -> list[str]:
     """For an empty view: how many events each filter, dropped alone, would let through."""
     labels = {"actors": "the actor filter", "sources": "the source filter", "years": "the year range",
               "precision": "the precision filter", "q": "the text search"}
@@ -217,7 +256,8 @@ def relax_hints(table: pd.DataFrame, f: Filters) -> list[str]:
     for name, label in labels.items():
         if getattr(f, name):
             empty = None if name == "years" else ("" if name == "q" else ())
-            n = len(apply(table, replace(f, **{name: empty})))
+            index = table if isinstance(table, TableIndex) else TableIndex(table)
+            n = int(index.mask(replace(f, **{name: empty})).sum())
             if n:
                 hints.append(f"Without {label}, {n} would.")
     return hints or ["Clear the filters to see every event."]
