@@ -18,11 +18,17 @@ def test_seeds_load_with_their_manifest(seed_corpus):
 
 
 def test_seed_copies_are_unchanged():
+    """The seeds are byte-for-byte the shared originals (their checksums, and the
+    originals themselves where ../shared/seeds sits beside the project)."""
+    import hashlib
+
+    sums = dict(reversed(line.split()) for line in (SEEDS / "SHA256SUMS").read_text().splitlines())
+    assert sorted(sums) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for name, digest in sums.items():
+        assert hashlib.sha256((SEEDS / name).read_bytes()).hexdigest() == digest
     shared = SEEDS.parent.parent / "shared" / "seeds"
-    if not shared.exists():
-        pytest.fail("../shared/seeds is missing beside the project")
-    for f in shared.glob("*.txt"):
-        assert (SEEDS / f.name).read_bytes() == f.read_bytes()
+    for original in shared.glob("*.txt"):
+        assert (SEEDS / original.name).read_bytes() == original.read_bytes()
 
 
 def test_broken_entities_are_decoded(seed_corpus):
