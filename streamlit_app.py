@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent
 # `python -m explorer build ... --out big.parquet` and named in EVENTS_TABLE.
 SEED_TABLE = Path(os.environ.get("EVENTS_TABLE") or ROOT / "data" / "events.csv")
 SHOWN_PASSAGES = 100
+EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 MAX_UPLOAD_FILES = 200
 MAX_SESSION_BYTES = 50 * 1024 * 1024  # all uploads of one session together
@@ -161,41 +163,56 @@ chosen = filters.Filters(
     actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),
     years=tuple(state["year"]) if state.get("year") and tuple(state["year"]) != opts.years else None,
     precision=tuple(state.get("precision", ())), q=state.get("q", ""))
-view = index.apply(chosen)
+mask = index.mask(chosen)
 
 # --- the timeline ----------------------------------------------------------------------
 
-if view.empty:
+if not mask.any():
     st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(index, chosen)), icon="🔎")
     st.stop()
 
-timeline = chart.timeline(view, lanes=lanes, colour=colour)
-if timeline.aggregated:
+if index.marks(mask, lanes) > chart.MAX_MARKS:
+    # too many to draw one by one: counted straight from the index, no rows copied
+    timeline = chart.aggregated(*index.period_counts(mask, colour), colour)
     st.caption(timeline.note)
+else:
+    timeline = chart.events_chart(table[mask], lanes, colour)
 picked = st.altair_chart(timeline.chart, on_select="rerun", key="timeline",
                          selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
-unplaced = int((view["date_start"] == "").sum())
+unplaced = int((mask & ~index.resolved).sum())
 st.caption("Click a mark or drag along the time axis to select; double-click to clear. "
            "Scroll to zoom, shift-drag to pan." + (f" {unplaced} statement(s) without a resolved date are listed below but not drawn." if unplaced else ""))
 
-selection = filters.selected_events(view, picked.selection if picked else None)
-shown = view if selection is None else selection
+selection = picked.selection if picked and any(picked.selection.values()) else None
+shown = filters.selected_events(table[mask], selection) if selection else None
+count = int(mask.sum()) if shown is None else len(shown)
+first_rows = table.iloc[np.flatnonzero(mask)[:SHOWN_PASSAGES]] if shown is None else shown.head(SHOWN_PASSAGES)
+
+
+def shown_table() -> pd.DataFrame:
+    return table[mask] if shown is None else shown
+
 
 # --- passages and downloads --------------------------------------------------------------
 
 left, right = st.columns([3, 1])
 with left:
-    if selection is not None:
-        st.subheader(f"{len(shown)} statement(s) selected on the chart")
+    if shown is not None:
+        st.subheader(f"{count} statement(s) selected on the chart")
     else:
-        st.subheader(f"{len(shown)} dated statement(s)")
-    cards = [render.passage_card(row) for row in shown.head(SHOWN_PASSAGES).itertuples()]
+        st.subheader(f"{count} dated statement(s)")
+    cards = [render.passage_card(row) for row in first_rows.itertuples()]
     st.html(render.STYLE + "".join(cards))
-    if len(shown) > SHOWN_PASSAGES:
-        st.caption(f"The first {SHOWN_PASSAGES} of {len(shown)} are shown; narrow the filters or download them all.")
+    if count > SHOWN_PASSAGES:
+        st.caption(f"The first {SHOWN_PASSAGES} of {count} are shown; narrow the filters or download them all.")
 with right:
     st.subheader("Download")
-    # callables: the files are made on click, not on every rerun
-    st.download_button("Events (CSV)", lambda: export.to_csv(shown), "events.csv", "text/csv")
-    st.download_button("Events (JSON)", lambda: export.to_json(shown), "events.json", "application/json")
-    st.download_button("TimelineJS (JSON)", lambda: export.to_timelinejs(shown), "timeline.json", "application/json")
+    # a large view's files are made on click, not on every rerun
+    lazy = count > EAGER_DOWNLOAD_ROWS
+
+    def made(to_bytes):
+        return (lambda: to_bytes(shown_table())) if lazy else to_bytes(shown_table())
+
+    st.download_button("Events (CSV)", made(export.to_csv), "events.csv", "text/csv")
+    st.download_button("Events (JSON)", made(export.to_json), "events.json", "application/json")
+    st.download_button("TimelineJS (JSON)", made(export.to_timelinejs), "timeline.json", "application/json")

@@ -10,14 +10,14 @@ than `MAX_MARKS` is drawn as counts per month (or per year for long spans).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .actors import SEPARATOR
-from .filters import PRECISION_ORDER
+from .filters import PRECISION_ORDER, TableIndex
 
 MAX_MARKS = 1500
 NO_ACTOR = "(no actor named)"
@@ -64,17 +64,16 @@ def _x_domain(frame: pd.DataFrame) -> list[str]:
     return [(first - pad).date().isoformat(), (last + pad).date().isoformat()]
 
 
-def _mark_count(events: pd.DataFrame, lanes: str) -> int:
-    resolved = events[events["date_start"] != ""]
-    if lanes != "actor":
-        return len(resolved)
-    return int((resolved["actors"].str.count(re.escape(SEPARATOR)) + 1).sum())  # "" is the one "no actor" lane
-
-
 def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
              max_marks: int = MAX_MARKS) -> Timeline:
-    if _mark_count(events, lanes) > max_marks:
-        return _aggregated(events[events["date_start"] != ""], colour, max_marks)
+    index = TableIndex(events)
+    everything = np.ones(len(events), dtype=bool)
+    if index.marks(everything, lanes) > max_marks:
+        return aggregated(*index.period_counts(everything, colour), colour, max_marks)
+    return events_chart(events, lanes, colour)
+
+
+def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
     frame = _events_frame(events, lanes)
     pick = alt.selection_point(name="pick", fields=["event_id"], on="click", clear="dblclick")
     brush = alt.selection_interval(name="brush", encodings=["x"])
@@ -107,19 +106,15 @@ def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granular
     return Timeline(chart, False, "", len(frame))
 
 
-def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
-    years = frame["date_start"].str[:4].astype(int)
-    by_year = years.max() - years.min() > 20
-    period = frame["date_start"].str[:4] if by_year else frame["date_start"].str[:7]
-    counts = frame.groupby([period.rename("period"), colour]).size().reset_index(name="events")
-    counts["when"] = pd.to_datetime(counts["period"])
+def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:
+    """Counts per period (from `TableIndex.period_counts`) as stacked bars."""
+    counts = counts.assign(when=pd.to_datetime(counts["period"]))
     pick = alt.selection_point(name="pick", fields=["period"], on="click", clear="dblclick")
-    unit = "year" if by_year else "month"
     chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X(f"{'year' if by_year else 'yearmonth'}(when):T", title=None),
+            x=alt.X(f"{'year' if unit == 'year' else 'yearmonth'}(when):T", title=None),
             y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
             color=_colour(colour, counts),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
@@ -128,6 +123,6 @@ def _aggregated(frame: pd.DataFrame, colour: str, max_marks: int) -> Timeline:
         .add_params(pick)
         .properties(height=320, width="container")
     )
-    note = (f"{len(frame):,} events are too many to draw one by one (more than {max_marks:,}): "
+    note = (f"{int(counts['events'].sum()):,} events are too many to draw one by one (more than {max_marks:,} marks): "
             f"the chart shows counts per {unit}. Narrow the filters to see single events.")
     return Timeline(chart, True, note, len(counts))

@@ -71,12 +71,24 @@ def browser():
         b.close()
 
 
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def open_page(browser, url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page.goto(url)
     page.wait_for_selector("h3:has-text('statement')", timeout=60000)
     page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=30000)
     return page
+
+
+def settle(page):
+    """Wait until the script is not running (no status widget) for a moment."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60000)
+    page.wait_for_timeout(500)
 
 
 def headings(page):
@@ -86,9 +98,9 @@ def headings(page):
 def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_it(server, browser):
     page = open_page(browser, f"{server}/?actor=Ihar%20Kenyukh")
     OUTPUT.mkdir(exist_ok=True)
-    assert "2 dated statement(s)" in headings(page)
+    expect(page.locator("h3", has_text="statement")).to_have_text("2 dated statement(s)", timeout=30000)
     cards = page.locator("div.event")
-    assert cards.count() == 2
+    expect(cards).to_have_count(2, timeout=30000)
     for text in cards.all_inner_texts():
         assert "Ihar Kenyukh" in text
     marks = page.locator("[data-testid=stVegaLiteChart] svg g.mark-rule path, "
@@ -97,25 +109,35 @@ def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_
     page.screenshot(path=str(OUTPUT / "e2e-actor.png"), full_page=True)
 
     marks.first.click(force=True)
-    page.wait_for_selector("h3:has-text('selected on the chart')", timeout=30000)
-    assert "1 statement(s) selected on the chart" in headings(page)
-    assert page.locator("div.event").count() == 1
+    expect(page.locator("h3", has_text="selected on the chart")).to_have_text("1 statement(s) selected on the chart",
+                                                                            timeout=30000)
+    expect(page.locator("div.event")).to_have_count(1, timeout=30000)
     page.screenshot(path=str(OUTPUT / "e2e-selected.png"), full_page=True)
     page.close()
 
 
 def test_the_csv_download_holds_the_filtered_events(server, browser):
     page = open_page(browser, f"{server}/?source=Belsat")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Events (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    expect(page.locator("div.event")).to_have_count(6, timeout=30000)
+    settle(page)
+    path = None
+    for _ in range(3):  # the file is made on click; a click during a rerun can be lost
+        try:
+            with page.expect_download(timeout=20000) as download:
+                page.get_by_role("button", name="Events (CSV)").click()
+            path = download.value.path()
+            break
+        except Exception:
+            settle(page)
+    assert path, "no download after three clicks"
+    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
     assert len(rows) == 6 and {r["source"] for r in rows} == {"Belsat"}
     page.close()
 
 
 def test_malformed_link_shows_a_notice_not_an_error(server, browser):
     page = open_page(browser, f"{server}/?year=abc&actor=Nobody")
-    assert page.locator("text=Unknown actor").count() == 1
+    expect(page.locator("text=Unknown actor")).to_have_count(1, timeout=30000)
+    expect(page.locator("h3", has_text="statement")).to_have_text("25 dated statement(s)", timeout=30000)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert "25 dated statement(s)" in headings(page)
     page.close()
