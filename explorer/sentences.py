@@ -31,7 +31,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos += len(line) + 1
         cut = 0
         for end in _END.finditer(line):
-            word = _WORD_BEFORE.search(line, 0, end.start())
+            word = _WORD_BEFORE.search(line, max(0, end.start() - 24), end.start())
             token = word.group(1).lower().rstrip(".") if word else ""
             if token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
                 continue
