@@ -494,8 +494,9 @@ def _relative_season(code, step, ctx):
         timex, span = [s for s in seasons if s[1][1] < ref][-1]
     elif step > 0:  # next summer: the first that has not begun
         timex, span = next(s for s in seasons if s[1][0] > ref)
-    else:
-        timex, span = _place(seasons, ref, ctx.direction)
+    else:  # this summer: the reference year's (this winter: the one under way or to come)
+        year = ref.year - 1 if code == "WI" and ref.month <= 2 else ref.year
+        timex, span = _season_value(code, year)
     return Value("DATE", timex, span, "season")
 
 

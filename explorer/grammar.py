@@ -108,7 +108,7 @@ HOLIDAYS = {
 # Recurrences (TIMEX3 SET): word -> value.
 SETS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-    "quarterly": "P1Q", "annually": "P1Y", "yearly": "P1Y", "every day": "P1D",
+    "annually": "P1Y", "yearly": "P1Y", "every day": "P1D",
     "each day": "P1D", "every week": "P1W", "each week": "P1W", "every month": "P1M",
     "each month": "P1M", "every year": "P1Y", "each year": "P1Y", "every quarter": "P1Q",
     "a day": "P1D", "a week": "P1W", "a month": "P1M", "a year": "P1Y",
@@ -296,7 +296,7 @@ TRIGGERS = {
     "spoken": r"nineteen|twenty|thousand",
     "decade_word": r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies",
     "holiday": r"^(?:christmas|new|valentine|halloween|may|women|rights|thanksgiving|labor|memorial|boxing)$",
-    "set": r"daily|nightly|weekly|monthly|quarterly|annually|yearly|every|each",
+    "set": r"daily|nightly|weekly|monthly|annually|yearly|every|each",
     "ago": r"^(?:ago|earlier|before|later|hence|now)$",
     "year_digits": r"^(?:1\d{3}|20\d\d)$",
     "decade_digits": r"^(?:\d0|1\d\d0|20\d0)$",

@@ -85,6 +85,7 @@ REF = date(2021, 12, 10)  # a Friday
     ("the '90s", "the '90s", "199", "1990-01-01", "1999-12-31", "decade"),
     ("in Q3 2021", "Q3 2021", "2021-Q3", "2021-07-01", "2021-09-30", "quarter"),
     ("last summer", "last summer", "2021-SU", "2021-06-01", "2021-08-31", "season"),
+    ("talks this summer failed", "this summer", "2021-SU", "2021-06-01", "2021-08-31", "season"),
     ("winter 2020", "winter 2020", "2020-WI", "2020-12-01", "2021-02-28", "season"),
     ("three days ago", "three days ago", "2021-12-07", "2021-12-07", "2021-12-07", "day"),
     ("a year ago", "a year ago", "2020", "2020-01-01", "2020-12-31", "year"),
