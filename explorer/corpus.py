@@ -27,7 +27,6 @@ from .sentences import sentence_spans
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "title", "source", "url", "published")
 
 
 @dataclass

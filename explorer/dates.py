@@ -697,7 +697,7 @@ def _select(found, length: int):
     """Longest candidates first, then earlier rules; no two may overlap."""
     taken = bytearray(length)
     chosen = []
-    for start, end, order, rule, m in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
+    for start, end, _order, rule, m in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
         if any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
