@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer import chart, export, filters, render
-from explorer.corpus import build_document
-from explorer.events import events_table, read_table, sort_events
+from explorer.corpus import build_document, safe_name
+from explorer.events import build_table, read_table, sort_events
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
@@ -59,7 +59,10 @@ def uploaded_events(name: str, data: bytes, published: date | None):
         doc = build_document(name, data, {"published": published.isoformat() if published else ""})
     except ValueError as exc:
         return None, str(exc), None, []
-    return events_table([doc]), None, doc.published, doc.repairs
+    table, slow = build_table([doc])
+    if slow:
+        return None, slow[0].reason, None, []
+    return table, None, doc.published, doc.repairs
 
 
 def read_uploads(files, dates: dict[str, date | None]):
@@ -67,18 +70,19 @@ def read_uploads(files, dates: dict[str, date | None]):
     total = 0
     bar = st.progress(0.0, text="Reading your articles…") if len(files) > 3 else None
     for i, f in enumerate(files[:MAX_UPLOAD_FILES]):
+        name = safe_name(f.name)
         data = f.getvalue()
         total += len(data)
         if total > MAX_SESSION_BYTES:
-            problems.append(f"{f.name}: over the {MAX_SESSION_BYTES // 2**20} MB this session holds; not read")
+            problems.append(f"{name}: over the {MAX_SESSION_BYTES // 2**20} MB this session holds; not read")
             continue
-        table, problem, published, fixed = uploaded_events(f.name, data, dates.get(f.name))
+        table, problem, published, fixed = uploaded_events(name, data, dates.get(name))
         if problem:
-            problems.append(f"{f.name}: {problem}")
+            problems.append(f"{name}: {problem}")
         else:
             tables.append(table)
-            found[f.name] = published
-            repairs += [f"{f.name}: {r}" for r in fixed]
+            found[name] = published
+            repairs += [f"{name}: {r}" for r in fixed]
         if bar:
             bar.progress((i + 1) / len(files), text=f"Read {i + 1} of {len(files)} files")
     if len(files) > MAX_UPLOAD_FILES:
@@ -121,9 +125,9 @@ st.markdown(data.summary)
 if problems or repairs:
     with st.expander(f"{len(problems)} file(s) not read, {len(repairs)} repair(s)", expanded=len(problems) + len(repairs) <= 4):
         for line in problems:
-            st.error(line, icon="⚠️")
+            st.error(render.escape_markdown(line))
         for line in repairs:
-            st.caption(line)
+            st.text(line)
 
 # --- filters, every one in the URL -------------------------------------------------
 
@@ -157,7 +161,7 @@ with st.sidebar:
     colour = st.radio("Colour", list(chart.COLOURS), format_func=chart.COLOURS.get, horizontal=True, key="colour")
 
 for notice in notices:
-    st.warning(notice)
+    st.warning(render.escape_markdown(notice))
 
 chosen = filters.Filters(
     actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),

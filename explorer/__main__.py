@@ -13,7 +13,7 @@ from tqdm import tqdm
 from .actors import ActorIndex, load_actors, suggest
 from .corpus import load_folders
 from .dates import find_dates
-from .events import events_table, write_table
+from .events import DOCUMENT_BUDGET, build_table, write_table
 
 # The tagger's public contract: these keys, in this order, on every line.
 DATE_KEYS = ("text", "start", "end", "type", "timex", "date_start", "date_end", "granularity")
@@ -48,17 +48,20 @@ def cmd_build(args) -> int:
             return 2
     corpus = load_folders(folders, progress=_progress("reading"))
     for problem in corpus.problems:
-        print(f"skipped {problem}", file=sys.stderr)
+        print(f"{'skipped' if problem.skipped else 'note'} {problem}", file=sys.stderr)
     for doc in corpus.documents:
         for repair in doc.repairs:
             print(f"repaired {doc.name}: {repair}", file=sys.stderr)
     if not corpus.documents:
         print("error: no document could be read", file=sys.stderr)
         return 1
-    table = events_table(corpus.documents, progress=_progress("dating"))
+    table, slow = build_table(corpus.documents, progress=_progress("dating"), budget=args.budget)
+    for problem in slow:
+        print(f"skipped {problem}", file=sys.stderr)
+    corpus.problems.extend(slow)
     write_table(table, args.out)
-    print(f"{len(table)} events from {len(corpus.documents)} documents -> {args.out}", file=sys.stderr)
-    return 1 if args.strict and corpus.problems else 0
+    print(f"{len(table)} events from {len(corpus.documents) - len(slow)} documents -> {args.out}", file=sys.stderr)
+    return 1 if args.strict and any(p.skipped for p in corpus.problems) else 0
 
 
 def cmd_actors_suggest(args) -> int:
@@ -85,6 +88,8 @@ def main(argv=None) -> int:
     build.add_argument("folders", nargs="*", help="folders of .txt/.md/.html files (default: seeds/)")
     build.add_argument("--out", required=True, help="output file: .csv, .json or .parquet")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
+    build.add_argument("--budget", type=float, default=DOCUMENT_BUDGET,
+                       help=f"seconds one document may take to date before it is skipped (default {DOCUMENT_BUDGET:g})")
     build.set_defaults(run=cmd_build)
 
     actors = sub.add_parser("actors", help="the actor list")

@@ -27,6 +27,12 @@ from .sentences import sentence_spans
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MANIFEST = "manifest.csv"
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a larger file is reported and skipped
+PUBLISHED_RANGE = (date(1800, 1, 1), date(2100, 12, 31))  # plausible publication dates
+MAX_TITLE = 300
+# What a file that is not UTF-8 may be in: the code pages Cyrillic and Western news
+# has been saved in. Detection chooses among these (charset-normalizer).
+LEGACY_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252", "latin_1"]
 
 
 @dataclass
@@ -45,8 +51,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Problem:
+    """A file (or manifest row) that was skipped, or a notice about one that loaded."""
+
     name: str
     reason: str
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.name}: {self.reason}"
@@ -68,7 +77,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
         raise ValueError("not text: no character encoding fits its bytes")
     return str(best), best.encoding
@@ -128,19 +137,35 @@ def find_passages(text: str, title: str) -> list[tuple[int, int]]:
 
 
 def _title(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip() and not is_furniture(line):
-            return line.strip()
+    for line in text.split("\n", 50)[:50]:
+        if line.strip() and not is_furniture(line[:MAX_TITLE * 2]):
+            return line.strip()[:MAX_TITLE]
     return ""
 
 
 # --- documents --------------------------------------------------------------------------
 
 def parse_published(value: str | None) -> date | None:
+    """A YYYY-MM-DD publication date, None when empty; ValueError when impossible or implausible."""
     value = (value or "").strip()
     if not value:
         return None
-    return date.fromisoformat(value[:10])
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]):
+        raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    if not PUBLISHED_RANGE[0] <= day <= PUBLISHED_RANGE[1]:
+        raise ValueError(f"{value!r} is outside {PUBLISHED_RANGE[0].year}–{PUBLISHED_RANGE[1].year}")
+    return day
+
+
+def safe_name(name: str) -> str:
+    """A file name fit to show: its last path part, control characters replaced, length capped."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "?", base).strip()
+    return (base[:120] + "…" if len(base) > 120 else base) or "unnamed"
 
 
 def build_document(name: str, data: bytes, meta: dict | None = None) -> Document:
@@ -148,6 +173,8 @@ def build_document(name: str, data: bytes, meta: dict | None = None) -> Document
 
     Raises ValueError with a reader-facing reason when the bytes are no text.
     """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"too large: {len(data) / 2**20:.1f} MB (the limit is {MAX_DOCUMENT_BYTES // 2**20} MB a file)")
     if not data.strip():
         raise ValueError("empty file")
     if _binary(data):
@@ -161,7 +188,7 @@ def build_document(name: str, data: bytes, meta: dict | None = None) -> Document
     text, cleaned = clean_text(raw)
     repairs += cleaned
     meta = meta or {}
-    title = (meta.get("title") or "").strip() or html_title or _title(text)
+    title = ((meta.get("title") or "").strip() or html_title or _title(text))[:MAX_TITLE]
     doc = Document(
         doc_id=re.sub(r"[^\w.-]+", "_", Path(name).stem) or "document",
         name=name, text=text, title=title,
@@ -180,20 +207,27 @@ def build_document(name: str, data: bytes, meta: dict | None = None) -> Document
 
 
 def read_manifest(data: str) -> tuple[dict[str, dict], list[Problem]]:
+    """Rows by file name, and a problem for every row or column that could not be used."""
     rows: dict[str, dict] = {}
     problems = []
     reader = csv.DictReader(io.StringIO(data))
-    missing = [c for c in ("file",) if c not in (reader.fieldnames or [])]
-    if missing:
+    columns = reader.fieldnames or []
+    if "file" not in columns:
         return {}, [Problem(MANIFEST, "has no 'file' column; it was ignored")]
+    lacking = [c for c in ("title", "source", "url", "published") if c not in columns]
+    if lacking:
+        problems.append(Problem(MANIFEST, f"has no column {', '.join(lacking)}; those stay empty", skipped=False))
     for line, row in enumerate(reader, start=2):
         name = (row.get("file") or "").strip()
         if not name:
             continue
+        if name in rows:
+            problems.append(Problem(MANIFEST, f"line {line}: {safe_name(name)} is listed again; the first row was used", skipped=False))
+            continue
         try:
             parse_published(row.get("published"))
-        except ValueError:
-            problems.append(Problem(MANIFEST, f"line {line}: published date {row.get('published')!r} is not a real YYYY-MM-DD date; ignored"))
+        except ValueError as exc:
+            problems.append(Problem(MANIFEST, f"line {line}: published date {exc}; ignored", skipped=False))
             row = {**row, "published": ""}
         rows[name] = row
     return rows, problems
@@ -205,9 +239,9 @@ def load_files(files, manifest: dict[str, dict] | None = None, progress=None) ->
     docs, problems = [], []
     for name, data in (progress(files) if progress else files):
         try:
-            docs.append(build_document(name, data, manifest.get(name)))
+            docs.append(build_document(safe_name(name), data, manifest.get(name)))
         except (ValueError, OSError) as exc:
-            problems.append(Problem(name, str(exc)))
+            problems.append(Problem(safe_name(name), str(exc)))
     _dedupe_ids(docs)
     return Corpus(docs, problems)
 
@@ -221,6 +255,15 @@ def load_folder(folder: str | Path, progress=None) -> Corpus:
     if manifest_path.exists():
         manifest, problems = read_manifest(manifest_path.read_text(encoding="utf-8-sig"))
     paths = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+    names = {p.name for p in paths}
+    for listed in manifest:
+        if listed not in names:
+            problems.append(Problem(MANIFEST, f"names {safe_name(listed)}, which is not in the folder", skipped=False))
+    if manifest:
+        for p in paths:
+            if p.name not in manifest:
+                problems.append(Problem(safe_name(p.name), "has no manifest row; its reference date comes from its text, if any",
+                                        skipped=False))
     docs = []
     for path in (progress(paths) if progress else paths):
         try:

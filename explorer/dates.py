@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import time
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -31,6 +32,10 @@ from . import periods as p
 from .sentences import sentence_spans
 
 PAST, FUTURE = "past", "future"
+
+
+class DateBudgetExceeded(Exception):
+    """A text took longer to date than the time it was given."""
 # A direction read from a cue word right next to the expression is firm: the
 # year-less date is not moved to a nearer reading the other way.
 FIRM_PAST, FIRM_FUTURE = "firm past", "firm future"
@@ -675,11 +680,17 @@ def _triggered_sentences(text: str, sentences) -> dict[str, list[tuple[int, int]
     return found
 
 
-def _candidates(text: str, sentences):
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise DateBudgetExceeded
+
+
+def _candidates(text: str, sentences, deadline: float | None = None):
     """Every rule match that no veto rejects: (start, end, rule order, rule, match)."""
     by_trigger = _triggered_sentences(text, sentences)
     found = []
     for order, c in enumerate(_RULES):
+        _check(deadline)
         for s, e in by_trigger[c.rule.trigger]:
             for m in c.regex.finditer(text, s, e):
                 start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
@@ -705,22 +716,36 @@ def _select(found, length: int):
     return sorted(chosen, key=lambda c: c[0])
 
 
-def _cues(text: str, sentence: tuple[int, int]) -> list[tuple[int, int, str]]:
-    """(start, end, direction) of every direction cue word in a sentence."""
+@dataclass(frozen=True)
+class _Cues:
+    """The direction cue words of one sentence, sorted for nearest-neighbour look-ups."""
+
+    ends: list[int]
+    by_end: list[str]
+    starts: list[int]
+    by_start: list[str]
+
+
+def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
     s, e = sentence
-    return [(m.start(), m.end(), direction)
-            for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)) for m in regex.finditer(text, s, e)]
+    found = [(m.start(), m.end(), direction)
+             for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)) for m in regex.finditer(text, s, e)]
+    found.sort(key=lambda c: (c[1], c[2] != FUTURE))  # at a tie, a future cue wins ("scheduled")
+    by_start = sorted(found, key=lambda c: (c[0], c[2] != FUTURE))
+    return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start])
 
 
-def _direction(cues, start: int, end: int) -> str:
-    """The direction of the cue word nearest the expression in its sentence."""
+def _direction(cues: _Cues, start: int, end: int) -> str:
+    """The direction of the cue word nearest the expression in its sentence (the
+    expression's own words, as "last" in "last week", are not cues)."""
     best = (math.inf, PAST)
-    for c_start, c_end, direction in cues:
-        if c_start >= start and c_end <= end:
-            continue  # the expression's own words ("last week") are not cues
-        distance = start - c_end if c_end <= start else c_start - end
-        if distance < best[0]:
-            best = (distance, direction)
+    i = bisect.bisect_right(cues.ends, start) - 1
+    if i >= 0:
+        j = bisect.bisect_left(cues.ends, cues.ends[i])  # the first cue ending there: a future one
+        best = (start - cues.ends[j], cues.by_end[j])
+    k = bisect.bisect_left(cues.starts, end)
+    if k < len(cues.starts) and cues.starts[k] - end < best[0]:
+        best = (cues.starts[k] - end, cues.by_start[k])
     if best[0] <= g.STRONG_CUE_CHARS:
         return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST
     return best[1]
@@ -755,15 +780,20 @@ def _relation(text, sentence_start, start) -> str:
     return "at"
 
 
-def find_dates(text: str, reference: date | None = None) -> list[TemporalExpression]:
-    """Every temporal expression in `text`, resolved against `reference`."""
+def find_dates(text: str, reference: date | None = None, budget: float | None = None) -> list[TemporalExpression]:
+    """Every temporal expression in `text`, resolved against `reference`.
+
+    With `budget` (seconds), raises DateBudgetExceeded when the text takes longer."""
+    deadline = time.perf_counter() + budget if budget is not None else None
     sentences = sentence_spans(text)
-    found = _select(_candidates(text, sentences), len(text))
+    found = _select(_candidates(text, sentences, deadline), len(text))
     out: list[TemporalExpression] = []
     si = 0
     topic = None
-    cue_cache: dict[tuple[int, int], list] = {}
-    for start, end, rule, m in found:
+    cue_cache: dict[tuple[int, int], _Cues] = {}
+    for n, (start, end, rule, m) in enumerate(found):
+        if n % 256 == 0:
+            _check(deadline)
         while si < len(sentences) - 1 and sentences[si][1] <= start:
             si += 1
         sentence = sentences[si] if sentences else (0, len(text))
@@ -774,7 +804,10 @@ def find_dates(text: str, reference: date | None = None) -> list[TemporalExpress
             return _direction(cue_cache[sentence], start, end)
 
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic), text[start:end])
+        try:
+            value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic), text[start:end])
+        except (ValueError, OverflowError):
+            value = None  # the period falls off the calendar (a reference near year 1 or 9999)
         if value is None:
             continue
         if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):

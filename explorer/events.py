@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from .actors import SEPARATOR, ActorIndex, actor_names, load_actors, passage_actors
-from .corpus import Document
-from .dates import find_dates
+from .corpus import Document, Problem
+from .dates import DateBudgetExceeded, find_dates
+
+DOCUMENT_BUDGET = 10.0  # seconds one document may take to date
 
 COLUMNS = {
     "event_id": "stable id: a hash of doc_id, the mention's offsets and its words",
@@ -48,12 +50,13 @@ def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
     return hashlib.sha1(f"{doc_id}\0{start}\0{end}\0{mention}".encode()).hexdigest()[:12]
 
 
-def document_events(doc: Document, index: ActorIndex) -> list[dict]:
-    """The rows of one document, in text order."""
+def document_events(doc: Document, index: ActorIndex, budget: float | None = None) -> list[dict]:
+    """The rows of one document, in text order (DateBudgetExceeded past `budget` seconds)."""
     starts = [s for s, _ in doc.passages]
+    expressions = find_dates(doc.text, doc.published, budget)
     actors = passage_actors(doc.text, doc.passages, index)
     rows = []
-    for expr in find_dates(doc.text, doc.published):
+    for expr in expressions:
         if not expr.on_calendar:
             continue
         i = bisect.bisect_right(starts, expr.start) - 1
@@ -87,16 +90,25 @@ def document_events(doc: Document, index: ActorIndex) -> list[dict]:
     return rows
 
 
-def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
-    """The events of all `documents`, ordered by date, then document and offset.
+def build_table(documents, index: ActorIndex | None = None, progress=None,
+                budget: float | None = DOCUMENT_BUDGET) -> tuple[pd.DataFrame, list[Problem]]:
+    """The events of all `documents`, ordered by date, then document and offset, and a
+    problem for every document that took longer than `budget` seconds to date (it is
+    left out whole; the rest still build).
 
     `index` is the actor list to attribute with (default: data/actors.csv)."""
     index = index or ActorIndex(load_actors())
-    rows = []
+    rows, problems = [], []
     for doc in (progress(documents) if progress else documents):
-        rows += document_events(doc, index)
-    table = pd.DataFrame(rows, columns=list(COLUMNS))
-    return sort_events(table)
+        try:
+            rows += document_events(doc, index, budget)
+        except DateBudgetExceeded:
+            problems.append(Problem(doc.name, f"took longer than {budget:g} s to date; skipped"))
+    return sort_events(pd.DataFrame(rows, columns=list(COLUMNS))), problems
+
+
+def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
+    return build_table(documents, index, progress)[0]
 
 
 def sort_events(table: pd.DataFrame) -> pd.DataFrame:

@@ -4,8 +4,14 @@ actor names wrapped in <mark>, and only an http(s) source address made a link.""
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from urllib.parse import urlparse
+
+
+def escape_markdown(text: str) -> str:
+    """Text that st.markdown-like elements show as written (no links, images or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def safe_url(url: str) -> str | None:
