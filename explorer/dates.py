@@ -662,21 +662,18 @@ def _token_triggers(token: str) -> tuple[str, ...]:
 
 def _triggered_sentences(text: str, sentences) -> dict[str, list[tuple[int, int]]]:
     """For each rule's trigger, the sentences that hold a word of each of its parts."""
-    starts = [s for s, _ in sentences]
-    hits: dict[str, dict[int, None]] = {name: {} for name in _TRIGGERS}
-    for m in _TOKEN.finditer(text):
-        names = _token_triggers(m.group().lower())
-        if names:
-            i = bisect.bisect_right(starts, m.start()) - 1
-            for name in names:
-                hits[name][i] = None
-    hits["any"] = dict.fromkeys(range(len(sentences)))
+    hits: dict[str, set[int]] = {name: set() for name in _TRIGGERS}
+    for i, (s, e) in enumerate(sentences):
+        for token in {t.lower() for t in _TOKEN.findall(text, s, e)}:
+            for name in _token_triggers(token):
+                hits[name].add(i)
+    hits["any"] = set(range(len(sentences)))
     found = {}
     for c in _RULES:
         key = c.rule.trigger
         if key not in found:
-            indexes = set.intersection(*(set(hits[name]) for name in key.split()))
-            found[key] = [sentences[i] for i in sorted(indexes) if i >= 0]
+            indexes = set.intersection(*(hits[name] for name in key.split()))
+            found[key] = [sentences[i] for i in sorted(indexes)]
     return found
 
 
