@@ -112,8 +112,13 @@ def looks_like_html(text: str) -> bool:
     return re.search(r"<(?:html|body|p|div|article|script|head)\b", text[:5000], re.IGNORECASE) is not None
 
 
+MAX_FURNITURE_LINE = 400  # a longer line is a paragraph: furniture (captions, blurbs, links) is short
+
+
 def is_furniture(line: str) -> bool:
     stripped = line.strip()
+    if len(stripped) > MAX_FURNITURE_LINE:
+        return False
     if re.search(r"\d", stripped) and len(stripped.split()) <= 4 and not re.search(r"[a-z]", stripped):
         return False
     return _FURNITURE.search(stripped) is not None
