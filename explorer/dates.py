@@ -118,6 +118,9 @@ _TRIGGERS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in g.TRI
 assert {t for r in g.RULES for t in r.trigger.split()} <= _TRIGGERS.keys(), "a rule names an unknown trigger"
 _MODIFIERS = [(re.compile(r"(?<![\w-])" + pat, re.IGNORECASE), mod, share) for pat, mod, share in g.MODIFIERS]
 _RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
+# Most expressions have neither: one search of all the patterns at once spares the list.
+_ANY_MODIFIER = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in _MODIFIERS), re.IGNORECASE)
+_ANY_RELATION = re.compile("|".join(f"(?:{r.pattern})" for r, _ in _RELATIONS), re.IGNORECASE)
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
@@ -750,6 +753,8 @@ def _direction(cues: _Cues, start: int, end: int) -> str:
 
 def _apply_modifier(text, start, sentence_start, value: Value, reference):
     before = text[max(sentence_start, start - _CONTEXT):start]
+    if not _ANY_MODIFIER.search(before):
+        return start, value, ""
     for regex, mod, share in _MODIFIERS:
         m = regex.search(before)
         if not m:
@@ -771,6 +776,8 @@ def _apply_modifier(text, start, sentence_start, value: Value, reference):
 
 def _relation(text, sentence_start, start) -> str:
     before = text[max(sentence_start, start - _CONTEXT):start]
+    if not _ANY_RELATION.search(before):
+        return "at"
     for regex, relation in _RELATIONS:
         if regex.search(before):
             return relation
