@@ -38,11 +38,13 @@ class Loaded:
     summary: str
 
 
-def load(table: pd.DataFrame) -> Loaded:
+def load(table: pd.DataFrame, articles: int | None = None) -> Loaded:
+    """`articles`: how many documents the table comes from (some may hold no dated statement)."""
     opts = filters.options(table)
     resolved = table[table["date_start"] != ""]
     span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
-    summary = (f"**{table['doc_id'].nunique()} articles · {len(table)} dated statements · "
+    articles = table["doc_id"].nunique() if articles is None else articles
+    summary = (f"**{articles} articles · {len(table)} dated statements · "
                f"{len(opts.actors)} actors · {span}**")
     return Loaded(table, opts, filters.TableIndex(table), summary)
 
@@ -116,7 +118,11 @@ with st.sidebar:
             dates.update(changed)
             st.rerun()
 
-data = load(sort_events(pd.concat([seed_data().table, *tables], ignore_index=True))) if tables else seed_data()
+if tables:
+    seeds = seed_data().table
+    data = load(sort_events(pd.concat([seeds, *tables], ignore_index=True)), seeds["doc_id"].nunique() + len(tables))
+else:
+    data = seed_data()
 table, opts, index = data.table, data.opts, data.index
 
 st.title("Timeline Explorer")

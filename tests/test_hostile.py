@@ -35,7 +35,7 @@ FILES = {
     "koi8r.txt": (RU + EN + RU).encode("koi8_r"),
     "latin1.txt": (FR + EN).encode("latin-1"),
     "utf16.txt": (RU + EN).encode("utf-16"),
-    "oneline.txt": (("Police came again. " * 50_000) + "It ended on 28 October 2020.").encode(),
+    "oneline.txt": (("Police came again. " * 56_000) + "It ended on 28 October 2020.").encode(),  # > 1M characters
     "page.html": (b"<html><head><style>p{color:red}</style><script>alert('x')</script></head><body>"
                   b"<p onclick=\"alert(1)\">On 28 October 2020 <a href=\"javascript:alert(2)\">police</a> came.</p>"
                   b"<img src=x onerror=\"alert(3)\"></body></html>"),
@@ -61,6 +61,7 @@ def folder(tmp_path_factory):
         (path / name).write_bytes(data)
     (path / "huge.txt").write_bytes(b"Big file. " * (5 * 1024 * 1024 + 10))  # 50 MB
     (path / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    (path / "ctl\x07name.txt").write_bytes(FILES["good.txt"])  # a control character in a file name
     return path
 
 
@@ -88,6 +89,7 @@ def cli(folder, tmp_path_factory):
     "note manifest.csv: line 6: published date '2500-06-01' is outside 1800–2100; ignored",
     "note manifest.csv: names missing.txt, which is not in the folder",
     "note oneline.txt: has no manifest row; its reference date comes from its text, if any",
+    "note ctl?name.txt: has no manifest row; its reference date comes from its text, if any",
 ])
 def test_command_line_reports_each_file_by_name_and_reason(cli, line):
     run, _ = cli
@@ -97,7 +99,8 @@ def test_command_line_reports_each_file_by_name_and_reason(cli, line):
 
 def test_command_line_keeps_every_good_document_whole(cli, folder):
     _, table = cli
-    good = {"good", "cp1251", "koi8r", "latin1", "utf16", "oneline", "page", "inject", "digits", "months", "since"}
+    good = {"good", "cp1251", "koi8r", "latin1", "utf16", "oneline", "page", "inject", "digits", "months", "since",
+            "ctl_name"}
     assert set(table.doc_id) == good
     # each holds its one dated statement, 28 October 2020 (months.txt also its Januaries)
     for doc_id in good - {"since"}:
@@ -175,9 +178,19 @@ def test_file_names_are_made_safe_to_show(name, shown):
 
 # --- the page -------------------------------------------------------------------------------
 
+def test_manifest_without_columns(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nOn 28 October 2020 police came.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,published\na.txt,2021-01-27\n", encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert corpus.documents[0].published == date(2021, 1, 27)
+    assert [str(p) for p in corpus.problems] == ["manifest.csv: has no column title, source, url; those stay empty"]
+    (tmp_path / "manifest.csv").write_text("name,date\na.txt,2021-01-27\n", encoding="utf-8")
+    corpus = load_folder(tmp_path)
+    assert corpus.documents[0].published is None and "has no 'file' column" in str(corpus.problems[0])
+
+
 def test_page_reports_bad_uploads_in_one_place_and_loads_the_rest():
-    uploads = [(name, FILES[name], "text/plain") for name in
-               ("good.txt", "empty.txt", "image.txt", "cp1251.txt", "koi8r.txt", "page.html", "inject.md")]
+    uploads = [(name, data, "text/plain") for name, data in FILES.items()]
     uploads.append(("../../sneaky\n.txt", FILES["good.txt"], "text/plain"))
     uploads.append(("big.txt", b"x" * (11 * 1024 * 1024), "text/plain"))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
@@ -192,9 +205,21 @@ def test_page_reports_bad_uploads_in_one_place_and_loads_the_rest():
     assert len(at.get("expander")) == 1  # one report, collapsed when long
     texts = [t.value for t in at.get("text")]
     assert "cp1251.txt: decoded as cp1251" in texts and "koi8r.txt: decoded as koi8_r" in texts
-    assert "11 articles" in at.markdown[0].value  # 5 seeds + 6 good uploads
+    assert "17 articles" in at.markdown[0].value  # 5 seeds + 12 good uploads
+    assert "sneaky?.txt" in list(at.sidebar.get("data_editor")[0].value["file"])  # the name made safe
     html = "".join(h.proto.body for h in at.get("html"))
     assert "<script" not in html and 'href="javascript' not in html
+
+
+def test_page_caps_what_one_session_holds():
+    uploads = [(f"part{i}.txt", b"Title\n" + b"x" * (9 * 1024 * 1024), "text/plain") for i in range(6)]
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.run()
+    at.sidebar.get("file_uploader")[0].set_value(uploads)
+    at.run()
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert "part5.txt: over the 50 MB this session holds; not read" in errors
+    assert "10 articles" in at.markdown[0].value  # the five that fit still load
 
 
 # --- fuzzing ------------------------------------------------------------------------------------
