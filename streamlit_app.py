@@ -118,11 +118,14 @@ with st.sidebar:
             dates.update(changed)
             st.rerun()
 
-if tables:
+@st.cache_resource(show_spinner=False, max_entries=20)
+def with_uploads(key: tuple, _tables: list[pd.DataFrame]) -> Loaded:
+    """The seeds plus a session's uploads, indexed once per set of uploads (`key` names them)."""
     seeds = seed_data().table
-    data = load(sort_events(pd.concat([seeds, *tables], ignore_index=True)), seeds["doc_id"].nunique() + len(tables))
-else:
-    data = seed_data()
+    return load(sort_events(pd.concat([seeds, *_tables], ignore_index=True)), seeds["doc_id"].nunique() + len(_tables))
+
+
+data = with_uploads(tuple(tuple(t["event_id"]) for t in tables), tables) if tables else seed_data()
 table, opts, index = data.table, data.opts, data.index
 
 st.title("Timeline Explorer")
@@ -138,11 +141,19 @@ if problems or repairs:
 # --- filters, every one in the URL -------------------------------------------------
 
 from_url, notices = filters.validate_params(url_params(), opts)
-state = st.session_state
-current = filters.Filters(
-    actors=tuple(state.get("actor", from_url.actors)), sources=tuple(state.get("source", from_url.sources)),
-    years=tuple(state["year"]) if "year" in state else from_url.years,
-    precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
+
+
+def filters_in_state() -> filters.Filters:
+    """The view the widgets hold; before they exist, the URL's. The full year range filters nothing."""
+    state = st.session_state
+    years = tuple(state["year"]) if "year" in state else from_url.years
+    return filters.Filters(
+        actors=tuple(state.get("actor", from_url.actors)), sources=tuple(state.get("source", from_url.sources)),
+        years=None if years == opts.years else years,
+        precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
+
+
+current = filters_in_state()
 
 def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str) -> None:
     """A multi-select bound to the URL, with each value's count listed under it.
@@ -169,10 +180,7 @@ with st.sidebar:
 for notice in notices:
     st.warning(render.escape_markdown(notice))
 
-chosen = filters.Filters(
-    actors=tuple(state.get("actor", ())), sources=tuple(state.get("source", ())),
-    years=tuple(state["year"]) if state.get("year") and tuple(state["year"]) != opts.years else None,
-    precision=tuple(state.get("precision", ())), q=state.get("q", ""))
+chosen = filters_in_state()
 mask = index.mask(chosen)
 
 # --- the timeline ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ import bisect
 import math
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 
@@ -473,23 +473,7 @@ def _relative_unit(groups, ctx, words):
     if unit == "weekend":
         return _weekend(step, ctx)
     day = _safe(p.shift, ref, step, unit)
-    if day is None:
-        return None
-    if unit == "week":
-        return Value("DATE", p.week_timex(day), p.iso_week_span(day), "week")
-    if unit == "month":
-        return Value("DATE", f"{day.year:04d}-{day.month:02d}", p.month_span(day.year, day.month), "month")
-    if unit == "quarter":
-        return _quarter_value(*_quarter_of(day))
-    if unit == "year":
-        return Value("DATE", f"{day.year:04d}", p.year_span(day.year), "year")
-    if unit == "decade":
-        first = day.year // 10 * 10
-        return Value("DATE", f"{first // 10:03d}", _safe(p.decade_span, first), "decade")
-    if unit == "century":
-        first = day.year // 100 * 100
-        return Value("DATE", f"{first // 100:02d}", _safe(p.century_span, first), "century")
-    return None
+    return _value_at(day, unit) if day else None
 
 
 def _relative_season(code, step, ctx):
@@ -835,10 +819,6 @@ def _link_ranges(text, exprs):
         gap = text[a.end:b.start]
         dash = re.fullmatch(r"\s*[-–—]\s*", gap) is not None
         if _RANGE_LINK.match(gap) and (a.relation == "opens" or dash):
-            out[i] = _replace(a, relation="opens")
-            out[i + 1] = _replace(b, relation="closes")
+            out[i] = replace(a, relation="opens")
+            out[i + 1] = replace(b, relation="closes")
     return out
-
-
-def _replace(expr: TemporalExpression, **changes) -> TemporalExpression:
-    return TemporalExpression(**{**expr.__dict__, **changes})
