@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import chart, export, filters, render
+from explorer.catalog import Catalog
 from explorer.corpus import build_document, safe_name
 from explorer.events import build_table, read_table, sort_events
 
@@ -28,30 +29,14 @@ MAX_SESSION_BYTES = 50 * 1024 * 1024  # all uploads of one session together
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
 
 
-@dataclass
-class Loaded:
-    """A table with what every rerun asks of it, computed once."""
-
-    table: pd.DataFrame
-    opts: filters.Options
-    index: filters.TableIndex
-    summary: str
-
-
-def load(table: pd.DataFrame, articles: int | None = None) -> Loaded:
-    """`articles`: how many documents the table comes from (some may hold no dated statement)."""
-    opts = filters.options(table)
-    resolved = table[table["date_start"] != ""]
-    span = f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}" if len(resolved) else "no dates"
-    articles = table["doc_id"].nunique() if articles is None else articles
-    summary = (f"**{articles} articles · {len(table)} dated statements · "
-               f"{len(opts.actors)} actors · {span}**")
-    return Loaded(table, opts, filters.TableIndex(table), summary)
-
-
 @st.cache_resource(show_spinner=False)
-def seed_data() -> Loaded:
-    return load(read_table(SEED_TABLE))
+def seed_data() -> Catalog:
+    catalog = Catalog(read_table(SEED_TABLE))
+    chart.prepare()
+    # The seeds, the chart schema and the libraries live as long as the server: freezing
+    # them keeps Streamlit's full collection after every rerun from walking them each time.
+    gc.freeze()
+    return catalog
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -119,10 +104,11 @@ with st.sidebar:
             st.rerun()
 
 @st.cache_resource(show_spinner=False, max_entries=20)
-def with_uploads(key: tuple, _tables: list[pd.DataFrame]) -> Loaded:
+def with_uploads(key: tuple, _tables: list[pd.DataFrame]) -> Catalog:
     """The seeds plus a session's uploads, indexed once per set of uploads (`key` names them)."""
     seeds = seed_data().table
-    return load(sort_events(pd.concat([seeds, *_tables], ignore_index=True)), seeds["doc_id"].nunique() + len(_tables))
+    return Catalog(sort_events(pd.concat([seeds, *_tables], ignore_index=True)),
+                   seeds["doc_id"].nunique() + len(_tables))
 
 
 data = with_uploads(tuple(tuple(t["event_id"]) for t in tables), tables) if tables else seed_data()
@@ -153,16 +139,17 @@ def filters_in_state() -> filters.Filters:
         precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
 
 
-current = filters_in_state()
+counts = index.all_facet_counts(filters_in_state())
+
 
 def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str) -> None:
     """A multi-select bound to the URL, with each value's count listed under it.
 
     Counts stay out of the option labels: a bound widget's URL holds its labels."""
     st.multiselect(label, values, key=key, bind="query-params", placeholder=placeholder)
-    counts = index.facet_counts(current, facet_name)
-    listed = sorted(values, key=lambda v: (-counts.get(v, 0), v))
-    st.caption(" · ".join(f"{v} **{counts.get(v, 0)}**" for v in listed if counts.get(v, 0)) or "no events")
+    found = counts[facet_name]
+    listed = sorted(found, key=lambda v: (-found[v], v))
+    st.caption(" · ".join(f"{render.escape_markdown(v)} **{found[v]}**" for v in listed if v) or "no events")
 
 
 with st.sidebar:
@@ -195,7 +182,7 @@ if index.marks(mask, lanes) > chart.MAX_MARKS:
     st.caption(timeline.note)
 else:
     timeline = chart.events_chart(table[mask], lanes, colour)
-picked = st.altair_chart(timeline.chart, on_select="rerun", key="timeline",
+picked = st.vega_lite_chart(timeline.data, timeline.spec, on_select="rerun", key="timeline",
                          selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
 unplaced = int((mask & ~index.resolved).sum())
 st.caption("Click a mark or drag along the time axis to select; double-click to clear. "
@@ -203,8 +190,8 @@ st.caption("Click a mark or drag along the time axis to select; double-click to 
 
 selection = picked.selection if picked and any(picked.selection.values()) else None
 shown = filters.selected_events(table[mask], selection) if selection else None
-count = int(mask.sum()) if shown is None else len(shown)
-first_rows = table.iloc[np.flatnonzero(mask)[:SHOWN_PASSAGES]] if shown is None else shown.head(SHOWN_PASSAGES)
+positions = np.flatnonzero(mask) if shown is None else table.index.get_indexer(shown.index)
+count = len(positions)
 
 
 def shown_table() -> pd.DataFrame:
@@ -219,8 +206,7 @@ with left:
         st.subheader(f"{count} statement(s) selected on the chart")
     else:
         st.subheader(f"{count} dated statement(s)")
-    cards = [render.passage_card(row) for row in first_rows.itertuples()]
-    st.html(render.STYLE + "".join(cards))
+    st.html(render.STYLE + "".join(data.cards(positions[:SHOWN_PASSAGES])))
     if count > SHOWN_PASSAGES:
         st.caption(f"The first {SHOWN_PASSAGES} of {count} are shown; narrow the filters or download them all.")
 with right:

@@ -6,11 +6,18 @@ is a month-long bar. Lanes are actors or sources; colour is precision or
 source. Clicking marks (`pick`) or dragging along the time axis (`brush`)
 selects events; the wheel zooms and shift-drag pans. A view with more events
 than `MAX_MARKS` is drawn as counts per month (or per year for long spans).
+
+Altair writes each kind of chart once, as a Vega-Lite template without data
+(validated then, and cached); a filter change only fills in the data and the
+few settings that follow from it (time domain, height, colour domain). Building
+and validating an Altair chart on every rerun cost more than everything else
+the page does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -27,10 +34,30 @@ COLOURS = {"granularity": "Precision", "source": "Source"}
 
 @dataclass
 class Timeline:
-    chart: alt.Chart
+    spec: dict  # Vega-Lite, without its data
+    data: pd.DataFrame
     aggregated: bool
     note: str
     marks: int
+
+    def to_dict(self) -> dict:
+        """The whole Vega-Lite spec, data included (what the browser receives)."""
+        records = self.data.astype({c: str for c in self.data.columns if self.data[c].dtype.kind == "M"})
+        return {**self.spec, "data": {"values": records.to_dict("records")}}
+
+
+def _patched(template: dict, **settings) -> dict:
+    """`template` with values set at dotted paths ("encoding.x.scale.domain"),
+    copying only the dictionaries on those paths (the template stays as it was)."""
+    spec = dict(template)
+    for path, value in settings.items():
+        keys = path.split("__")
+        node = spec
+        for key in keys[:-1]:
+            node[key] = dict(node[key])
+            node = node[key]
+        node[keys[-1]] = value
+    return spec
 
 
 def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
@@ -48,13 +75,18 @@ def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
     return frame
 
 
-def _colour(colour: str, frame: pd.DataFrame) -> alt.Color:
-    if colour == "granularity":
-        found = set(frame["granularity"].unique())
-        present = [p for p in PRECISION_ORDER if p in found]
-        return alt.Color("granularity:N", title="Precision", sort=present,
-                         scale=alt.Scale(domain=present, scheme="tableau10"))
+def _colour(colour: str) -> alt.Color:
+    if colour == "granularity":  # the domain, in precision order, is set per chart
+        return alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], scheme="tableau10"))
     return alt.Color("source:N", title="Source")
+
+
+def _colour_settings(colour: str, frame: pd.DataFrame) -> dict:
+    if colour != "granularity":
+        return {}
+    found = set(frame["granularity"].unique())
+    present = [p for p in PRECISION_ORDER if p in found] + sorted(found - set(PRECISION_ORDER))
+    return {"encoding__color__scale__domain": present}
 
 
 def _x_domain(frame: pd.DataFrame) -> list[str]:
@@ -73,21 +105,22 @@ def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granular
     return events_chart(events, lanes, colour)
 
 
-def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
-    frame = _events_frame(events, lanes)
+@lru_cache(maxsize=None)
+def _events_template(colour: str) -> dict:
     pick = alt.selection_point(name="pick", fields=["event_id"], on="click", clear="dblclick")
     brush = alt.selection_interval(name="brush", encodings=["x"])
     zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
                                   translate="[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!")
-    lanes_count = max(frame["lane"].nunique(), 1)
     chart = (
-        alt.Chart(frame)
+        alt.Chart()
         .mark_rule(strokeWidth=9, strokeCap="round")
         .encode(
-            x=alt.X("start:T", title=None, scale=alt.Scale(domain=_x_domain(frame)), axis=alt.Axis(labelOverlap=True)),
+            # the domain is set per chart
+            x=alt.X("start:T", title=None, scale=alt.Scale(domain=["2020-01-01", "2021-01-01"]),
+                    axis=alt.Axis(labelOverlap=True)),
             x2="end:T",
             y=alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            color=_colour(colour, frame),
+            color=_colour(colour),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("mention:N", title="Words"),
@@ -100,29 +133,51 @@ def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
         )
         .add_params(pick, brush, zoom)
         # SVG marks are elements a screen reader and a browser test can find
-        .properties(height=min(60 + 28 * lanes_count, 900), width="container",
-                    usermeta={"embedOptions": {"renderer": "svg"}})
+        .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}})
     )
-    return Timeline(chart, False, "", len(frame))
+    return chart.to_dict()
 
 
-def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:
-    """Counts per period (from `TableIndex.period_counts`) as stacked bars."""
-    counts = counts.assign(when=pd.to_datetime(counts["period"]))
+def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
+    frame = _events_frame(events, lanes)
+    lanes_count = max(frame["lane"].nunique(), 1)
+    spec = _patched(_events_template(colour), height=min(60 + 28 * lanes_count, 900),
+                    encoding__x__scale__domain=_x_domain(frame), **_colour_settings(colour, frame))
+    columns = ["event_id", "start", "end", "lane", "granularity", "source", "mention", "dates", "title", "excerpt"]
+    return Timeline(spec, frame[columns], False, "", len(frame))
+
+
+@lru_cache(maxsize=None)
+def _counts_template(unit: str, colour: str) -> dict:
     pick = alt.selection_point(name="pick", fields=["period"], on="click", clear="dblclick")
     chart = (
-        alt.Chart(counts)
+        alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X(f"{'year' if unit == 'year' else 'yearmonth'}(when):T", title=None),
             y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
-            color=_colour(colour, counts),
+            color=_colour(colour),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
             tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("sum(events):Q", title="Events")],
         )
         .add_params(pick)
         .properties(height=320, width="container")
     )
+    return chart.to_dict()
+
+
+def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:
+    """Counts per period (from `TableIndex.period_counts`) as stacked bars."""
+    counts = counts.assign(when=pd.to_datetime(counts["period"], format="ISO8601"))
+    spec = _patched(_counts_template(unit, colour), **_colour_settings(colour, counts))
     note = (f"{int(counts['events'].sum()):,} events are too many to draw one by one (more than {max_marks:,} marks): "
             f"the chart shows counts per {unit}. Narrow the filters to see single events.")
-    return Timeline(chart, True, note, len(counts))
+    return Timeline(spec, counts, True, note, len(counts))
+
+
+def prepare() -> None:
+    """Write every template now, so that no viewer's first filter change waits for it."""
+    for colour in COLOURS:
+        _events_template(colour)
+        for unit in ("month", "year"):
+            _counts_template(unit, colour)

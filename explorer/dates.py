@@ -124,6 +124,8 @@ _ANY_RELATION = re.compile("|".join(f"(?:{r.pattern})" for r, _ in _RELATIONS), 
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
+_WEAK_PAST = re.compile(g.WEAK_PAST_CUES, re.IGNORECASE)
+WEAK_PAST = "weak past"  # a cue's direction only: it points back, and is never firm
 _CONTEXT = 40  # characters looked at before and after a match for cues and vetoes after it
 _VETO_BEFORE = 24  # characters looked at before a match for vetoes (their words are short)
 
@@ -180,7 +182,7 @@ def _place(candidates, reference: date, direction: str):
     """Of (value, span) candidates in time order, the nearest the reference in
     `direction`: the latest that has begun by the reference day (past), or the
     earliest that has not ended before it (future). A reading more than
-    `grammar.FAR_DAYS` away yields to a nearer one the other way ("payable
+    `grammar.FAR_DAYS` away (in its direction) yields to a nearer one the other way ("payable
     Dec. 7" in a past-tense sentence written in October is this December)."""
     candidates = [c for c in candidates if c[1] is not None]
     past = next((c for c in reversed(candidates) if c[1][0] <= reference), candidates[0])
@@ -188,7 +190,8 @@ def _place(candidates, reference: date, direction: str):
     chosen, other = (future, past) if direction in (FUTURE, FIRM_FUTURE) else (past, future)
     if direction in (FIRM_PAST, FIRM_FUTURE):
         return chosen
-    if _distance(chosen[1], reference) > g.FAR_DAYS and _distance(other[1], reference) < _distance(chosen[1], reference):
+    far = g.FAR_DAYS[FUTURE if chosen is future else PAST]
+    if _distance(chosen[1], reference) > far and _distance(other[1], reference) < _distance(chosen[1], reference):
         return other
     return chosen
 
@@ -326,7 +329,11 @@ def _quarter(groups, ctx, words):
     if ctx.reference is None:
         return Value("DATE", f"XXXX-Q{q}", None, "quarter")
     cands = [(y, _safe(p.quarter_span, y, q)) for y in _around(ctx.reference)]
-    return _quarter_value(_place(cands, ctx.reference, ctx.direction)[0], q)
+    # A quarter is reported after it ends: "expects to report third-quarter net income"
+    # in October looks ahead to the report, not to next year's third quarter. So even a
+    # future cue next to it only sets the direction, and the nearer past reading may win.
+    direction = FUTURE if ctx.direction == FIRM_FUTURE else ctx.direction
+    return _quarter_value(_place(cands, ctx.reference, direction)[0], q)
 
 
 def _last_completed_quarter(reference: date, back: int = 0):
@@ -713,7 +720,8 @@ class _Cues:
 def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
     s, e = sentence
     found = [(m.start(), m.end(), direction)
-             for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST)) for m in regex.finditer(text, s, e)]
+             for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST), (_WEAK_PAST, WEAK_PAST))
+             for m in regex.finditer(text, s, e)]
     found.sort(key=lambda c: (c[1], c[2] != FUTURE))  # at a tie, a future cue wins ("scheduled")
     by_start = sorted(found, key=lambda c: (c[0], c[2] != FUTURE))
     return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start])
@@ -728,8 +736,10 @@ def _direction(cues: _Cues, start: int, end: int) -> str:
         j = bisect.bisect_left(cues.ends, cues.ends[i])  # the first cue ending there: a future one
         best = (start - cues.ends[j], cues.by_end[j])
     k = bisect.bisect_left(cues.starts, end)
-    if k < len(cues.starts) and cues.starts[k] - end < best[0]:
+    if k < len(cues.starts) and (cues.starts[k] - end) * g.AFTER_CUE_WEIGHT < best[0]:
         best = (cues.starts[k] - end, cues.by_start[k])
+    if best[1] == WEAK_PAST:  # firm only with at most a preposition between: "opened on March 3"
+        return FIRM_PAST if best[0] <= g.WEAK_CUE_CHARS else PAST
     if best[0] <= g.STRONG_CUE_CHARS:
         return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST
     return best[1]

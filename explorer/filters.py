@@ -76,8 +76,9 @@ class TableIndex:
         self.table = table
         self.size = len(table)
         names = _actor_names(table.reset_index(drop=True))
-        self.actor_rows = {actor: rows.to_numpy() for actor, rows in
-                           pd.Series(names.index, index=names.to_numpy()).groupby(level=0)}
+        # one entry per (event, actor named): the event's row and the actor's code
+        self.actor_event = names.index.to_numpy()
+        self.actor_codes, self.actor_values = pd.factorize(names.to_numpy(), sort=True)
         self.source_codes, self.source_values = pd.factorize(table["source"])
         self.precision_codes, self.precision_values = pd.factorize(table["granularity"])
         first, last = event_years(table)
@@ -87,12 +88,16 @@ class TableIndex:
         month = pd.to_numeric(table["date_start"].str[5:7], errors="coerce").fillna(1).to_numpy()
         self.month_index = np.where(self.resolved, first.fillna(0).to_numpy() * 12 + month - 1, -1).astype(np.int64)
         self.actor_lanes = (table["actors"].str.count(re.escape(SEPARATOR)) + 1).to_numpy()  # "" is one lane
+        self.first_month = int(self.month_index[self.resolved].min()) if self.resolved.any() else 0
+        self.months = int(self.month_index.max()) - self.first_month + 1 if self.resolved.any() else 0
+        self._month_keys: dict[str, np.ndarray] = {}
+        self._last: tuple[Filters, dict] | None = None
         self._text = None
         self._searches: dict[str, np.ndarray] = {}
 
     def _any_of(self, codes, values, chosen) -> np.ndarray:
-        wanted = [i for i, v in enumerate(values) if v in set(chosen)]
-        return np.isin(codes, wanted)
+        wanted = np.isin(np.asarray(values, dtype=object), list(chosen))
+        return wanted[codes]
 
     def _search(self, q: str) -> np.ndarray:
         needle = q.strip().casefold()
@@ -104,23 +109,38 @@ class TableIndex:
             self._searches[needle] = self._text.str.contains(needle, regex=False).to_numpy(dtype=bool)
         return self._searches[needle]
 
-    def mask(self, f: Filters) -> np.ndarray:
-        """Rows that pass every filter; within a filter, any chosen value passes."""
-        keep = np.ones(self.size, dtype=bool)
+    def _parts(self, f: Filters) -> dict[str, np.ndarray]:
+        """Each active filter's rows; within a filter, any chosen value passes.
+        The last view's are kept: a rerun asks for its mask and its facets."""
+        last = self._last  # one read: sessions share the index across threads
+        if last and last[0] == f:
+            return last[1]
+        parts = {}
         if f.actors:
+            wanted = np.isin(self.actor_codes, [i for i, a in enumerate(self.actor_values) if a in set(f.actors)])
             chosen = np.zeros(self.size, dtype=bool)
-            for actor in f.actors:
-                chosen[self.actor_rows.get(actor, [])] = True
-            keep &= chosen
+            chosen[self.actor_event[wanted]] = True
+            parts["actors"] = chosen
         if f.sources:
-            keep &= self._any_of(self.source_codes, self.source_values, f.sources)
+            parts["sources"] = self._any_of(self.source_codes, self.source_values, f.sources)
         if f.years:
-            keep &= (self.first_year <= f.years[1]) & (self.last_year >= f.years[0])  # the span meets the range
+            parts["years"] = (self.first_year <= f.years[1]) & (self.last_year >= f.years[0])  # the span meets the range
         if f.precision:
-            keep &= self._any_of(self.precision_codes, self.precision_values, f.precision)
+            parts["precision"] = self._any_of(self.precision_codes, self.precision_values, f.precision)
         if f.q.strip():
-            keep &= self._search(f.q)
+            parts["q"] = self._search(f.q)
+        self._last = (f, parts)
+        return parts
+
+    def _all(self, parts) -> np.ndarray:
+        keep = np.ones(self.size, dtype=bool)
+        for part in parts:
+            keep &= part
         return keep
+
+    def mask(self, f: Filters) -> np.ndarray:
+        """Rows that pass every filter."""
+        return self._all(self._parts(f).values())
 
     def apply(self, f: Filters) -> pd.DataFrame:
         return self.table[self.mask(f)]
@@ -130,30 +150,53 @@ class TableIndex:
         drawn = mask & self.resolved
         return int(self.actor_lanes[drawn].sum() if lanes == "actor" else drawn.sum())
 
-    def period_counts(self, mask: np.ndarray, colour: str) -> tuple[pd.DataFrame, str]:
-        """Resolved events per month (per year over more than 20 years) and colour value."""
-        drawn = mask & self.resolved
-        months = self.month_index[drawn]
-        by_year = len(months) and months.max() // 12 - months.min() // 12 > 20
-        periods = months // 12 if by_year else months
+    def _month_key(self, colour: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, its month and colour value as one bin number; unresolved rows in a last bin."""
         codes, values = ((self.precision_codes, self.precision_values) if colour == "granularity"
                          else (self.source_codes, self.source_values))
-        keys, counts = np.unique(periods * len(values) + codes[drawn], return_counts=True)
-        period, code = np.divmod(keys, len(values))
-        labels = [f"{p:04d}" if by_year else f"{p // 12:04d}-{p % 12 + 1:02d}" for p in period]
-        frame = pd.DataFrame({"period": labels, colour: np.asarray(values)[code], "events": counts})
+        if colour not in self._month_keys:
+            key = (self.month_index - self.first_month) * len(values) + codes
+            self._month_keys[colour] = np.where(self.resolved, key, self.months * len(values)).astype(np.int32)
+        return self._month_keys[colour], np.asarray(values, dtype=object)
+
+    def period_counts(self, mask: np.ndarray, colour: str) -> tuple[pd.DataFrame, str]:
+        """Resolved events per month (per year over more than 20 years) and colour value."""
+        key, values = self._month_key(colour)
+        counts = np.bincount(key[mask], minlength=self.months * len(values) + 1)[:-1].reshape(self.months, len(values))
+        present = np.flatnonzero(counts.any(axis=1))
+        by_year = len(present) > 0 and (
+            (self.first_month + present[-1]) // 12 - (self.first_month + present[0]) // 12 > 20)
+        if by_year:
+            years = (self.first_month + np.arange(self.months)) // 12
+            first_year = years[0]
+            counts = np.add.reduceat(counts, np.flatnonzero(np.diff(years, prepend=first_year - 1)), axis=0)
+            period, code = np.nonzero(counts)
+            labels = [f"{first_year + p:04d}" for p in period.tolist()]
+        else:
+            period, code = np.nonzero(counts)
+            labels = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (period + self.first_month).tolist()]
+        frame = pd.DataFrame({"period": labels, colour: values[code], "events": counts[period, code]})
         return frame, "year" if by_year else "month"
 
     def facet_counts(self, f: Filters, facet: str) -> dict[str, int]:
         """Events per value of one facet, within every *other* filter (as Datasette does)."""
-        keep = self.mask(replace(f, **{facet: () if facet != "years" else None}))
-        if facet == "actors":
-            counts = {actor: int(keep[rows].sum()) for actor, rows in self.actor_rows.items()}
-            return {a: n for a, n in counts.items() if n}
-        codes, values = ((self.source_codes, self.source_values) if facet == "sources"
-                         else (self.precision_codes, self.precision_values))
-        counts = np.bincount(codes[keep], minlength=len(values))
-        return {values[i]: int(n) for i, n in enumerate(counts) if n}
+        return self.all_facet_counts(f, (facet,))[facet]
+
+    def all_facet_counts(self, f: Filters, facets=("actors", "sources", "precision")) -> dict[str, dict[str, int]]:
+        """`facet_counts` for several facets, each filter's rows computed once."""
+        parts = self._parts(f)
+        out = {}
+        for facet in facets:
+            keep = self._all(part for name, part in parts.items() if name != facet)
+            if facet == "actors":
+                codes, values = self.actor_codes[keep[self.actor_event]], self.actor_values
+            else:
+                codes, values = ((self.source_codes, self.source_values) if facet == "sources"
+                                 else (self.precision_codes, self.precision_values))
+                codes = codes[keep]
+            counts = np.bincount(codes, minlength=len(values))
+            out[facet] = {values[i]: int(n) for i in np.flatnonzero(counts) for n in (counts[i],)}
+        return out
 
 
 def apply(table: pd.DataFrame, f: Filters) -> pd.DataFrame:

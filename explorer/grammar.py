@@ -342,23 +342,38 @@ RANGE_LINKS = r"^\s*(?:to|until|till|through|and|[-–—])\s*(?:the\s+)?$"
 # nearest such day on or before the reference unless the sentence looks
 # ahead. The nearest cue word to the expression decides.
 FUTURE_CUES = (
-    r"\b(?:will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
+    # first, so that it wins over "will" alone: "will be paid Dec. 14", "to be completed
+    # by Dec. 15" (the participle is not a report)
+    r"\b(?:(?:will|won['’]t|to|would|shall|should|must|may|might)\s+(?:not\s+)?be\s+[a-z]+|supposed\s+to|"
+    r"will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
     r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
-    r"would|payable|effective|expires?|deadline|expects?|upcoming|next|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote)\b"
+    r"would|payable|effective|expires?|deadline|expects?|upcoming|next(?!\s+to\b)|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote|"
+    # "were planning", "was expected": the auxiliary starts a look ahead, not a report
+    r"(?:was|were|is|are|be|been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
+    r"might|as\s+(?:early|soon)\s+as|"
+    r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )
 PAST_CUES = (
     r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|"
     r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|bought|sold|"
-    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought|"
-    r"[a-z]{3,}ed)\b"
+    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought)\b"
 )
+# Any other past participle points back too, but only weakly: it may be an adjective
+# ("preferred shares on Oct. 31"), so it never holds a date against a nearer reading.
+# Lower case only: "United" is not a past tense.
+WEAK_PAST_CUES = r"\b(?-i:[a-z]{3,}ed)\b"
 
 # How far (days) a year-less date may be placed in the sentence's direction
 # before a nearer reading the other way wins.
 # A cue this close (characters) to the expression is not overruled ("the year
 # ended March 31").
-FAR_DAYS = 183
+FAR_DAYS = {"past": 270, "future": 240}
 STRONG_CUE_CHARS = 12
+# A cue after the expression counts as this many times farther than one before it:
+# the verb that governs a date mostly comes first ("glossed over warnings from Moscow
+# on Thursday that strikes could ...").
+AFTER_CUE_WEIGHT = 2
+WEAK_CUE_CHARS = 5  # the same for a weak cue: "opened on March 3", not "preferred shares on Oct. 31"
 
 # Lines at the head of a document that carry its publication stamp.
 STAMP_LINE = (

@@ -1,12 +1,15 @@
 """The timeline chart: spans, lanes, selections, aggregation."""
 
+import altair as alt
 import pandas as pd
 
 from explorer import chart
 
 
 def spec(timeline):
-    return timeline.chart.to_dict()
+    whole = timeline.to_dict()
+    alt.Chart.from_dict(whole)  # a valid Vega-Lite spec after the data and settings are filled in
+    return whole
 
 
 def test_events_are_spans_with_a_round_cap(seed_table):
@@ -38,7 +41,7 @@ def test_actor_lanes_put_an_event_in_each_of_its_actors_lanes(seed_table):
 def test_source_lanes_and_colour_by_source(seed_table):
     s = spec(chart.timeline(seed_table, lanes="source", colour="source"))
     assert s["encoding"]["color"]["field"] == "source"
-    lanes = {row["lane"] for row in s["datasets"][next(iter(s["datasets"]))]}
+    lanes = {row["lane"] for row in s["data"]["values"]}
     assert lanes == {"RFE/RL", "Belsat", "Pozirk", "Voice of America (Russian service), reposted"}
 
 
@@ -61,3 +64,12 @@ def test_unresolved_events_are_not_drawn(seed_table):
     table = seed_table.copy()
     table.loc[0, ["date_start", "date_end"]] = ""
     assert chart.timeline(table, lanes="source").marks == len(seed_table) - 1
+
+
+def test_each_chart_gets_its_own_settings_and_the_cached_template_is_not_changed(seed_table):
+    months = spec(chart.timeline(seed_table[seed_table.granularity == "month"], lanes="source"))
+    assert months["encoding"]["color"]["scale"]["domain"] == ["month"]
+    everything = spec(chart.timeline(seed_table, lanes="source"))
+    assert everything["encoding"]["color"]["scale"]["domain"][:2] == ["day", "week"]
+    assert months["encoding"]["x"]["scale"]["domain"] != everything["encoding"]["x"]["scale"]["domain"]
+    assert chart._events_template("granularity")["encoding"]["color"]["scale"]["domain"] == ["day"]

@@ -232,3 +232,37 @@ def test_trigger_gating_only_saves_time(text, reference):
         assert engine.find_dates(text, reference) == gated
     finally:
         engine._triggered_sentences = original
+
+
+# Direction cues, each hand-checked against its sentence (most from TimeBank/AQUAINT
+# articles, where the annotators' value agrees).
+@pytest.mark.parametrize("text, reference, words, timex", [
+    # a participle after "will be" / "to be" looks ahead, not back
+    ("The increased dividend will be paid Dec. 14 to holders of record.", date(1989, 10, 26), "Dec. 14", "1989-12-14"),
+    ("They expect the transaction to be completed by Dec. 15.", date(1989, 10, 31), "Dec. 15", "1989-12-15"),
+    # an -ed adjective is a weak cue: the nearer reading wins
+    ("Hudson's Bay said it will redeem preferred shares on Oct. 31.", date(1989, 10, 27), "Oct. 31", "1989-10-31"),
+    # "United" is a name, not a past tense
+    ("The father would be traveling to the United States Thursday.", date(2000, 4, 5), "Thursday", "2000-04-06"),
+    # "next to" is a place
+    ("Many were killed in the blasts next to the embassies on Friday.", date(1998, 8, 8), "Friday", "1998-08-07"),
+    # "were planning", "as early as", "postponed until" look ahead
+    ("Protesters were planning to drive around the airport on Monday.", date(2000, 1, 7), "Monday", "2000-01-10"),
+    ("The group might come to the U.S. as soon as Tuesday.", date(2000, 4, 3), "Tuesday", "2000-04-04"),
+    ("Officials postponed until Tuesday any action on the case.", date(2000, 3, 30), "Tuesday", "2000-04-04"),
+    # "could be located" reports
+    ("His grandparents could not be located Wednesday in their hometown.", date(2000, 1, 6), "Wednesday", "2000-01-05"),
+    # the verb before the date governs it more than one after
+    ("Clinton glossed over warnings from Moscow on Thursday that strikes could do harm.", date(1998, 2, 13),
+     "Thursday", "1998-02-12"),
+    # a month seven months back stays in the past; news looks back further than ahead
+    ("The stock rose to a high in June from $29.75 in March.", date(1989, 10, 30), "March", "1989-03"),
+    ("Investigators have searched for him since shortly after the Oct. 23 slaying.", date(1999, 5, 6),
+     "Oct. 23", "1998-10-23"),
+    # a quarter is reported after it ends
+    ("Chandler said it expects to report third-quarter net income jumped 97%.", date(1989, 10, 26),
+     "third-quarter", "1989-Q3"),
+    ("It posted net income for the fiscal-first quarter ended Sept. 30.", date(1989, 10, 26), "first quarter", "1989-Q1"),
+])
+def test_direction_cues(text, reference, words, timex):
+    assert one(text, reference, words).timex == timex

@@ -1,5 +1,7 @@
 """Filters, facets, URL validation and chart selections: pure functions on the table."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -105,3 +107,32 @@ def test_empty_view_hints_say_which_filter_to_relax(seed_table):
     hints = F.relax_hints(seed_table, f)
     assert "Without the actor filter, 7 would." in hints
     assert "Without the precision filter, 1 would." in hints
+
+
+@pytest.mark.parametrize("f", [
+    F.Filters(),
+    F.Filters(precision=("day",), years=(2020, 2021)),
+    F.Filters(actors=("Alyaksandr Lukashenka",), sources=("RFE/RL", "Belsat")),
+    F.Filters(q="election", precision=("day", "month")),
+])
+def test_facet_counts_equal_counting_the_filtered_rows_one_by_one(seed_table, f):
+    index = F.TableIndex(seed_table)
+    for facet, column in [("actors", "actors"), ("sources", "source"), ("precision", "granularity")]:
+        rows = index.apply(replace(f, **{facet: ()}))
+        values = rows[column].str.split(" | ", regex=False).explode() if facet == "actors" else rows[column]
+        expected = values[values != ""].value_counts().to_dict()
+        assert index.all_facet_counts(f)[facet] == expected
+
+
+@pytest.mark.parametrize("since, unit", [("2020", "month"), ("", "year")])
+@pytest.mark.parametrize("colour", ["granularity", "source"])
+def test_period_counts_equal_a_group_by(seed_table, since, unit, colour):
+    index = F.TableIndex(seed_table)
+    mask = (seed_table["date_start"] >= since).to_numpy() & (seed_table["granularity"] != "day").to_numpy()
+    counts, found_unit = index.period_counts(mask, colour)
+    assert found_unit == unit
+    rows = seed_table[mask & (seed_table["date_start"] != "").to_numpy()]
+    period = rows["date_start"].str[:7 if unit == "month" else 4]
+    expected = rows.groupby([period, rows[colour]]).size()
+    got = counts.set_index(["period", colour])["events"]
+    assert got.sort_index().to_dict() == expected.sort_index().to_dict()
