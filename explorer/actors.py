@@ -15,6 +15,7 @@ names neither.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections import Counter
@@ -137,7 +138,10 @@ class ActorIndex:
 
 def _one_phrase(text, words, i, n) -> bool:
     """Alias words must stand together: only spaces or hyphens between them."""
-    return all(re.fullmatch(r"(?:['’]s)?[\s-]*", text[words[k][1]:words[k + 1][0]]) for k in range(i, i + n - 1))
+    return all(_JOIN.fullmatch(text, words[k][1], words[k + 1][0]) for k in range(i, i + n - 1))
+
+
+_JOIN = re.compile(r"(?:['’]s)?[\s-]*")
 
 
 # --- attribution -------------------------------------------------------------------
@@ -186,8 +190,10 @@ def passage_actors(text: str, passages, index: ActorIndex, people: set[str] | No
         if who:
             speakers.append((q_open, q_close, who))
     out = []
+    mention_starts = [m.start for m in mentions]  # in text order
     for s, e in passages:
-        own = [m for m in mentions if s <= m.start and m.end <= e]
+        within = mentions[bisect.bisect_left(mention_starts, s):bisect.bisect_left(mention_starts, e)]
+        own = [m for m in within if m.end <= e]
         for q_open, q_close, who in speakers:
             if q_open < e and s < q_close:
                 own += [m for m in who if m not in own]

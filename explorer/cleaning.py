@@ -32,8 +32,11 @@ FURNITURE = [
     r"^-\s*(?:politics|economy|society|security|culture|sports?|world|opinion|news)\b",
     r"^(?:[A-Z][\w’'-]*|of|in|and|the|for|on)(?:\s+(?:[A-Z][\w’'-]*|of|in|and|the|for|on)){0,3}$",  # short headers
 ]
-# One pass a line: all kinds in one alternation (the last, short headers, is case-sensitive).
-_FURNITURE = re.compile("|".join([f"(?i:{p})" for p in FURNITURE[:-1]] + [f"(?:{FURNITURE[-1]})"]))
+# Two passes a line: the kinds that start it, tried once at its start, and the kinds
+# found anywhere in it (the last kind, short headers, is case-sensitive).
+_FURNITURE_AT_START = re.compile("|".join(
+    [f"(?i:{p[1:]})" for p in FURNITURE[:-1] if p.startswith("^")] + [f"(?:{FURNITURE[-1][1:]})"]))
+_FURNITURE_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in FURNITURE if not p.startswith("^")), re.IGNORECASE)
 
 # "August 13, Pozirk." / "MINSK, Jan 27 (Reuters) -": a dateline opens the first paragraph.
 DATELINE = re.compile(
@@ -60,7 +63,7 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
             repairs.append("decoded HTML entities")
         text = unescaped
     text = _INVISIBLE.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return text, repairs
 
@@ -121,7 +124,7 @@ def is_furniture(line: str) -> bool:
         return False
     if re.search(r"\d", stripped) and len(stripped.split()) <= 4 and not re.search(r"[a-z]", stripped):
         return False
-    return _FURNITURE.search(stripped) is not None
+    return _FURNITURE_AT_START.match(stripped) is not None or _FURNITURE_ANYWHERE.search(stripped) is not None
 
 
 def dateline_length(line: str) -> int:

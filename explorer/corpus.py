@@ -46,6 +46,7 @@ class Document:
     published: date | None = None
     reference_source: str = "none"  # manifest, dateline, none
     passages: list[tuple[int, int]] = field(default_factory=list)
+    sentences: tuple[tuple[int, int], ...] = ()  # all of the text's, furniture included (the engine's)
     repairs: list[str] = field(default_factory=list)
 
 
@@ -106,8 +107,9 @@ def stamp_date(text: str) -> date | None:
 
 # --- passages -------------------------------------------------------------------------
 
-def find_passages(text: str, title: str) -> list[tuple[int, int]]:
-    """Sentences of article text: furniture lines and datelines left out."""
+def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]]:
+    """Sentences of article text (`sentences`: the text's, if known): furniture lines
+    and datelines left out."""
     skip: list[tuple[int, int]] = []
     pos = 0
     seen_title = False
@@ -125,7 +127,7 @@ def find_passages(text: str, title: str) -> list[tuple[int, int]]:
         if cut:
             skip.append((start, start + cut))
     spans = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text) if sentences is None else sentences:
         for a, b in skip:
             if a <= s < b:
                 s = b
@@ -202,7 +204,8 @@ def build_document(name: str, data: bytes, meta: dict | None = None) -> Document
         stamped = stamp_date(text)
         if stamped:
             doc.published, doc.reference_source = stamped, "dateline"
-    doc.passages = find_passages(text, title)
+    doc.sentences = sentence_spans(text)
+    doc.passages = find_passages(text, title, doc.sentences)
     return doc
 
 

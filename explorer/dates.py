@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from itertools import chain
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
@@ -80,12 +81,15 @@ class Value:
 class Context:
     """What a normalizer may ask about an expression's surroundings."""
 
-    def __init__(self, reference: date | None, read_direction=lambda: PAST, topic_quarter=None):
+    def __init__(self, reference: date | None, read_direction=lambda: PAST, topic_quarter=None, anchor=None):
         self.reference = reference
         self._read_direction = read_direction
         # The latest quarter the text has named: financial news compares with "a
         # year earlier", meaning that quarter a year before (TimeML: 1988-Q3).
         self.topic_quarter = topic_quarter
+        # The first day of the latest period the text has named with its year: "the
+        # following year", "later that year" count from it, not from the reference.
+        self.anchor = anchor
 
     @cached_property
     def direction(self) -> str:
@@ -121,6 +125,9 @@ _RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
 # Most expressions have neither: one search of all the patterns at once spares the list.
 _ANY_MODIFIER = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in _MODIFIERS), re.IGNORECASE)
 _ANY_RELATION = re.compile("|".join(f"(?:{r.pattern})" for r, _ in _RELATIONS), re.IGNORECASE)
+_YEAR_DIGITS = re.compile(r"(?<![\d,.])[12]\d{3}(?![\d,])")
+# what moves the narrative time on, besides a year written out
+_NARRATIVE = re.compile(r"(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same|the\s+following|the\s+previous)\s", re.IGNORECASE)
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
@@ -473,6 +480,9 @@ def _relative_unit(groups, ctx, words):
             unit in ("decade", "century") and step == -1):
         # "the past year", "the last decade": the stretch ending on the reference
         return _anchored(1, unit, -1, ctx)
+    if rel in ("the following", "the previous") and unit in ("year", "month") and ctx.anchor:
+        day = _safe(p.shift, ctx.anchor, step, unit)  # narrative time: "In 1995 ... the following year"
+        return _value_at(day, unit) if day else None
     if ctx.reference is None:
         return Value("DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
                               "quarter": "XXXX-QX"}.get(unit, "XXXX"), None, g.UNITS[unit][1])
@@ -481,6 +491,11 @@ def _relative_unit(groups, ctx, words):
         return _weekend(step, ctx)
     day = _safe(p.shift, ref, step, unit)
     return _value_at(day, unit) if day else None
+
+
+def _anaphoric_unit(groups, ctx, words):
+    """"that year", "later that month": the period of the latest one named with its year."""
+    return _value_at(ctx.anchor, groups["unit"].lower()) if ctx.anchor else None
 
 
 def _relative_season(code, step, ctx):
@@ -638,6 +653,7 @@ NORMALIZERS = {
     "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
     "half": _half, "relative_day": _relative_day, "day_part": _day_part,
     "weekday": _weekday, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
+    "anaphoric_unit": _anaphoric_unit,
     "ago": _ago, "year_earlier": _year_earlier, "anchored_duration": _anchored_duration,
     "duration": _duration, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
 }
@@ -658,9 +674,8 @@ def _triggered_sentences(text: str, sentences) -> dict[str, list[tuple[int, int]
     """For each rule's trigger, the sentences that hold a word of each of its parts."""
     hits: dict[str, set[int]] = {name: set() for name in _TRIGGERS}
     for i, (s, e) in enumerate(sentences):
-        for token in {t.lower() for t in _TOKEN.findall(text, s, e)}:
-            for name in _token_triggers(token):
-                hits[name].add(i)
+        for name in set(chain.from_iterable(map(_token_triggers, set(map(str.lower, _TOKEN.findall(text, s, e)))))):
+            hits[name].add(i)
     hits["any"] = set(range(len(sentences)))
     found = {}
     for c in _RULES:
@@ -778,17 +793,20 @@ def _relation(text, sentence_start, start) -> str:
     return "at"
 
 
-def find_dates(text: str, reference: date | None = None, budget: float | None = None) -> list[TemporalExpression]:
+def find_dates(text: str, reference: date | None = None, budget: float | None = None,
+               sentences=None) -> list[TemporalExpression]:
     """Every temporal expression in `text`, resolved against `reference`.
 
-    With `budget` (seconds), raises DateBudgetExceeded when the text takes longer."""
+    With `budget` (seconds), raises DateBudgetExceeded when the text takes longer.
+    `sentences`: the text's `sentence_spans`, when they are already known."""
     deadline = time.perf_counter() + budget if budget is not None else None
-    sentences = sentence_spans(text)
+    sentences = sentence_spans(text) if sentences is None else sentences
     found = _select(_candidates(text, sentences, deadline), len(text))
     out: list[TemporalExpression] = []
     si = 0
-    topic = None
+    topic = anchor = None
     cue_cache: dict[tuple[int, int], _Cues] = {}
+    normalized: dict[tuple, tuple[Value | None, str | None]] = {}
     for n, (start, end, rule, m) in enumerate(found):
         if n % 256 == 0:
             _check(deadline)
@@ -802,14 +820,26 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             return _direction(cue_cache[sentence], start, end)
 
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        try:
-            value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic), text[start:end])
-        except (ValueError, OverflowError):
-            value = None  # the period falls off the calendar (a reference near year 1 or 9999)
+        words = text[start:end]
+        # News repeats itself ("on Monday", "10 years in prison"): a normalizer's answer
+        # depends only on its inputs, the direction among them only if it asked for it.
+        key = (rule.normalizer, words, tuple(groups.items()), topic, anchor)
+        known = normalized.get(key)
+        if known is not None and (known[1] is None or known[1] == read_direction()):
+            value = known[0]
+        else:
+            ctx = Context(reference, read_direction, topic, anchor)
+            try:
+                value = NORMALIZERS[rule.normalizer](groups, ctx, words)
+            except (ValueError, OverflowError):
+                value = None  # the period falls off the calendar (a reference near year 1 or 9999)
+            normalized[key] = (value, ctx.__dict__.get("direction"))  # set only if it was read
         if value is None:
             continue
         if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):
             topic = _quarter_of(value.span[0])
+        if value.type == "DATE" and value.span and (_YEAR_DIGITS.search(text, start, end) or _NARRATIVE.match(text, start, end)):
+            anchor = value.span[0]
         start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)

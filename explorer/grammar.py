@@ -253,17 +253,19 @@ RULES: list[Rule] = [
     Rule("half", r"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR}))\b", "half", "the first half of 2021", ignore_case=True, trigger="half year_digits"),
     # --- days relative to the reference
     Rule("relative_day", r"\b(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b(?!['’]s\s+(?:world|society|youth|generation))",
-         "relative_day", "yesterday", ignore_case=True, trigger="word"),
-    Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True, trigger="word"),
+         "relative_day", "yesterday", ignore_case=True, trigger="near_day"),
+    Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True, trigger="day_part"),
     Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning", trigger="weekday"),
-    Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True, trigger="word"),
+    Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True, trigger="near_day"),
     Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
     Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY}))?", "clock", "5 p.m. EST", trigger="clock"),
-    Rule("noon", r"\b(?P<part>noon|midnight|midday)(?:\s+(?P<wd>{WEEKDAY}))?\b", "clock", "midnight Friday", ignore_case=True, trigger="word"),
+    Rule("noon", r"\b(?P<part>noon|midnight|midday)(?:\s+(?P<wd>{WEEKDAY}))?\b", "clock", "midnight Friday", ignore_case=True, trigger="noon"),
     # --- weeks, weekends, months, seasons, years ... relative to the reference
     Rule("relative_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|following|the\s+past|the\s+last|the\s+previous|the\s+coming|the\s+current|the\s+following|the\s+next|this\s+past)\s+"
          r"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b(?!-)",
          "relative_unit", "last week", ignore_case=True, trigger="relative unit"),
+    Rule("that_unit", r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same)\s+(?P<unit>year|month)\b(?![\s-]+(?:old|long))",
+         "anaphoric_unit", "later that year", ignore_case=True, trigger="year_or_month"),
     Rule("the_weekend", r"\b(?:the|this)\s+(?P<unit>weekend)\b", "relative_unit", "over the weekend", ignore_case=True, trigger="weekend"),
     Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through)\s+the\s+|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
          "season", "in the summer", ignore_case=True, span="expr", trigger="season"),
@@ -280,7 +282,7 @@ RULES: list[Rule] = [
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
          "vague_duration", "for days", ignore_case=True, span="expr", trigger="plural_unit"),
     Rule("vague_ref", r"\b(?P<word>" + _alternation(VAGUE_REFS) + r")\b(?!['’-]|\s+(?:and\s+then|on\b|that\b|(?:tense|perfect|participle)\b))",
-         "vague_ref", "now", ignore_case=True, trigger="word"),
+         "vague_ref", "now", ignore_case=True, trigger="vague"),
 ]
 
 # Words one of which every match of a rule contains, tested against each
@@ -289,10 +291,15 @@ RULES: list[Rule] = [
 TRIGGERS = {
     "any": r"(?s).",
     "digit": r"\d+",
-    "month": r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    "month": r"^(?:" + "|".join(MONTHS) + r")$",
     "weekday": r"(?:mon|tues|wednes|thurs|fri|satur|sun)day",
-    "unit": r"second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur|spring|summer|autumn|fall|winter",
-    "word": r"now|current|present|moment|day|recent|late|past|future|coming|tomorrow|night|morning|afternoon|evening|noon",
+    "unit": r"^(?:(?:second|minute|hour|day|week|weekend|fortnight|month|quarter|year|decade)s?|century|centuries|"
+            r"spring|summer|autumn|fall|winter)$",
+    "near_day": r"^(?:today|yesterday|tomorrow)$",
+    "day_part": r"^(?:tonight|night|overnight|morning|afternoon|evening)$",
+    "noon": r"^(?:noon|midnight|midday)$",
+    # every vague reference holds its last word ("at the moment": moment)
+    "vague": r"^(?:" + "|".join(sorted({phrase.split()[-1] for phrase in VAGUE_REFS})) + r")$",
     "spoken": r"nineteen|twenty|thousand",
     "decade_word": r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies",
     "holiday": r"^(?:christmas|new|valentine|halloween|may|women|rights|thanksgiving|labor|memorial|boxing)$",
@@ -301,7 +308,7 @@ TRIGGERS = {
     "year_digits": r"^(?:1\d{3}|20\d\d)$",
     "decade_digits": r"^(?:\d0|1\d\d0|20\d0)$",
     "q": r"^q$",
-    "clock": r"^(?:a|p|am|pm)$|:",
+    "clock": r"^(?:m|am|pm)$|:",  # "a.m." gives the tokens "a" and "m"
     "quarter": r"quarter",
     "relative": r"^(?:last|next|this|past|previous|coming|current|following|first)$",
     "weekend": r"weekend",
@@ -310,6 +317,7 @@ TRIGGERS = {
     "plural_unit": r"^(?:seconds|minutes|hours|days|weeks|weekends|months|quarters|years|decades|centuries)$",
     "recent": r"^recent$",
     "year": r"^year$",
+    "year_or_month": r"^(?:year|month)$",
     "century": r"^century$",
 }
 

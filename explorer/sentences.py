@@ -22,7 +22,7 @@ _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9А-�
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of every sentence, whitespace trimmed, in order."""
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -33,12 +33,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         for end in _END.finditer(line):
             word = _WORD_BEFORE.search(line, max(0, end.start() - 24), end.start())
             token = word.group(1).lower().rstrip(".") if word else ""
-            if token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
+            if token in ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z"):  # an initial
                 continue
             _add(spans, line, line_start, cut, end.end())
             cut = end.end()
         _add(spans, line, line_start, cut, len(line))
-    return spans
+    return tuple(spans)
 
 
 def _add(spans, line, line_start, a, b):
