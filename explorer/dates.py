@@ -598,7 +598,7 @@ def _year_earlier(groups, ctx, words):
         return Value("DATE", "XXXX", None, "year")
     if ctx.topic_quarter:
         return _quarter_value(ctx.topic_quarter[0] - 1, ctx.topic_quarter[1])
-    if (groups.get("unit") or "").lower() in ("quarter", "period"):
+    if (groups.get("unit") or groups.get("unit2") or "").lower() in ("quarter", "period"):
         return _quarter_value(*_last_completed_quarter(ctx.reference, back=4))
     return _value_at(p.shift(ctx.reference, -1, "year"), "year")
 

@@ -271,6 +271,10 @@ RULES: list[Rule] = [
          "season", "in the summer", ignore_case=True, span="expr", trigger="season"),
     Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
          "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$", trigger="ago unit"),
+    # financial news: the period compared with, a year before the quarter under report
+    Rule("period_year_earlier", r"\b(?:the\s+)?(?:same|corresponding|comparable|like)\s+(?P<unit>period|quarter)\s+(?:of\s+|in\s+)?"
+         r"(?:last\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year)\b|\blast\s+year['’]s\s+(?P<unit2>quarter|period)\b",
+         "year_earlier", "the corresponding period last year", ignore_case=True, trigger="year"),
     Rule("year_earlier", r"\b(?:the\s+)?(?:year-earlier|year-ago)(?:\s+(?P<unit>quarter|period|month|week))?\b", "year_earlier", "year-earlier", ignore_case=True, trigger="year"),
     # --- durations: anchored to the reference ("the past five years") or not
     Rule("anchored_duration", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming|first|following)\s+(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\b",

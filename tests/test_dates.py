@@ -278,3 +278,24 @@ def test_trigger_gating_only_saves_time_on_the_seeds():
 ])
 def test_direction_cues(text, reference, words, timex):
     assert one(text, reference, words).timex == timex
+
+
+def test_narrative_time_anchors_the_following_year_and_that_year():
+    found = {e.text: e.timex for e in find_dates(
+        "He was jailed in 1995. The following year he fled, and later that year he was caught.", date(2021, 12, 10))}
+    assert found == {"1995": "1995", "The following year": "1996", "later that year": "1996"}
+    found = {e.text: e.timex for e in find_dates("She left in March 1989. The following month she returned.",
+                                                 date(2000, 1, 1))}
+    assert found["The following month"] == "1989-04"
+    # without a year named before, "the following year" counts from the reference; "that year" is not guessed
+    assert one("We will meet the following year.", date(2021, 12, 10)).timex == "2022"
+    assert find_dates("That year was hard.", date(2021, 12, 10)) == []
+    # "next year" always counts from the reference
+    assert one("In 1995 he said he would return next year.", date(2021, 12, 10), "next year").timex == "2022"
+
+
+def test_the_period_a_year_before_the_quarter_under_report():
+    found = {e.text: e.timex for e in find_dates(
+        "Net income rose in the second quarter, compared with the same period a year earlier.", date(1989, 10, 27))}
+    assert found["the same period a year earlier"] == "1988-Q2"
+    assert one("Profit rose from last year's quarter.", date(1989, 10, 27)).timex == "1988-Q3"
