@@ -46,6 +46,12 @@ class Timeline:
         return {**self.spec, "data": {"values": records.to_dict("records")}}
 
 
+def _without_data(spec: dict) -> dict:
+    """A template's spec: Altair gives a chart without data one empty row, which
+    Vega-Lite would draw (an "undefined" lane); the page passes the data itself."""
+    return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+
+
 def _patched(template: dict, **settings) -> dict:
     """`template` with values set at dotted paths ("encoding.x.scale.domain"),
     copying only the dictionaries on those paths (the template stays as it was)."""
@@ -135,7 +141,7 @@ def _events_template(colour: str) -> dict:
         # SVG marks are elements a screen reader and a browser test can find
         .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}})
     )
-    return chart.to_dict()
+    return _without_data(chart.to_dict())
 
 
 def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
@@ -163,7 +169,7 @@ def _counts_template(unit: str, colour: str) -> dict:
         .add_params(pick)
         .properties(height=320, width="container")
     )
-    return chart.to_dict()
+    return _without_data(chart.to_dict())
 
 
 def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:

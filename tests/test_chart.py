@@ -73,3 +73,10 @@ def test_each_chart_gets_its_own_settings_and_the_cached_template_is_not_changed
     assert everything["encoding"]["color"]["scale"]["domain"][:2] == ["day", "week"]
     assert months["encoding"]["x"]["scale"]["domain"] != everything["encoding"]["x"]["scale"]["domain"]
     assert chart._events_template("granularity")["encoding"]["color"]["scale"]["domain"] == ["day"]
+
+
+def test_templates_carry_no_data_of_their_own(seed_table):
+    # Altair gives a chart without data one empty row; drawn, it is an "undefined" lane
+    for timeline in (chart.timeline(seed_table), chart.timeline(seed_table, max_marks=10)):
+        assert "data" not in timeline.spec and "datasets" not in timeline.spec
+        assert spec(timeline)["data"]["values"] and all(row for row in spec(timeline)["data"]["values"])

@@ -105,6 +105,10 @@ def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_
     marks = page.locator("[data-testid=stVegaLiteChart] svg g.mark-rule path, "
                          "[data-testid=stVegaLiteChart] svg g.mark-rule line")
     assert marks.count() >= 2
+    # the lanes are the four actors the two statements name, and nothing else
+    lanes = page.locator("[data-testid=stVegaLiteChart] svg text").evaluate_all("els => els.map(e => e.textContent)")
+    assert {"Alyaksandr Lukashenka", "Ihar Kenyukh", "U.S. State Department", "Yauheni Shapetska"} <= set(lanes)
+    assert "undefined" not in lanes
     page.screenshot(path=str(OUTPUT / "e2e-actor.png"), full_page=True)
 
     marks.first.click(force=True)
