@@ -15,7 +15,7 @@
    (Streamlit collects garbage after every rerun; in an empty script's process
    that collection is most of the rerun). Median and ratios (target: at most 3x).
    Then the same reruns in AppTest, which times the script alone (no garbage
-   collection, no transport, but the script compiled on every run).
+   collection, no transport; the script compiled once, as the server does).
 3. The browser on that table: the real server with EVENTS_TABLE, time to first
    render and after a filter change in the URL, and the size of the chart spec
    the browser receives (aggregated counts, not 100,000 marks).
@@ -152,7 +152,13 @@ def render_times(url: str, rounds: int, ready: str) -> list[float]:
 
 
 def rerun_times(script: str, env_table: Path | None, rounds: int, change) -> list[float]:
-    from streamlit.testing.v1 import AppTest
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import AppTest, local_script_runner
+
+    # AppTest compiles the script on every run; the server compiles it once (one
+    # ScriptCache for the runtime). Give AppTest one cache too, as the server does.
+    shared = ScriptCache()
+    local_script_runner.ScriptCache = lambda: shared
 
     if env_table:
         os.environ["EVENTS_TABLE"] = str(env_table)
