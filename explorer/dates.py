@@ -87,14 +87,28 @@ class Context:
         # The latest quarter the text has named: financial news compares with "a
         # year earlier", meaning that quarter a year before (TimeML: 1988-Q3).
         self.topic_quarter = topic_quarter
-        # The first day of the latest period the text has named with its year: "the
-        # following year", "later that year" count from it, not from the reference.
+        # The latest date the text has named, as (first day, granularity): "the
+        # following year", "later that year", "two days later" count from it, not
+        # from the reference.
         self.anchor = anchor
+
+    def anchor_day(self, unit: str) -> date | None:
+        """The narrative time's first day, if it is precise enough to count `unit`s from
+        ("in 1995 ... two years later", not "in 1995 ... three days later")."""
+        if self.anchor is None:
+            return None
+        day, granularity = self.anchor
+        return day if _PRECISION.get(granularity, 99) <= _PRECISION[g.UNITS[unit][1]] else None
 
     @cached_property
     def direction(self) -> str:
         """Read only when a normalizer needs it: most expressions don't."""
         return self._read_direction() if self.reference is not None else PAST
+
+
+# finer to coarser: a narrative time counts only units at least as coarse as itself
+_PRECISION = {"time": 0, "day": 1, "weekend": 2, "week": 2, "month": 3, "quarter": 4, "season": 4,
+              "half": 5, "year": 6, "decade": 7, "century": 8}
 
 
 # --- compiled grammar ---------------------------------------------------------
@@ -127,7 +141,9 @@ _ANY_MODIFIER = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in _MODIFIERS
 _ANY_RELATION = re.compile("|".join(f"(?:{r.pattern})" for r, _ in _RELATIONS), re.IGNORECASE)
 _YEAR_DIGITS = re.compile(r"(?<![\d,.])[12]\d{3}(?![\d,])")
 # what moves the narrative time on, besides a year written out
-_NARRATIVE = re.compile(r"(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same|the\s+following|the\s+previous)\s", re.IGNORECASE)
+_NARRATIVE_START = re.compile(r"(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same|the\s+following|the\s+previous)\s",
+                              re.IGNORECASE)
+_NARRATIVE_END = re.compile(r"\s(?:later|earlier|before)$", re.IGNORECASE)
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
@@ -481,7 +497,10 @@ def _relative_unit(groups, ctx, words):
         # "the past year", "the last decade": the stretch ending on the reference
         return _anchored(1, unit, -1, ctx)
     if rel in ("the following", "the previous") and unit in ("year", "month") and ctx.anchor:
-        day = _safe(p.shift, ctx.anchor, step, unit)  # narrative time: "In 1995 ... the following year"
+        base = ctx.anchor_day(unit)  # narrative time: "In 1995 ... the following year"
+        if base is None:  # "in 1995 ... the following month": which month is not known
+            return Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
+        day = _safe(p.shift, base, step, unit)
         return _value_at(day, unit) if day else None
     if ctx.reference is None:
         return Value("DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
@@ -495,7 +514,11 @@ def _relative_unit(groups, ctx, words):
 
 def _anaphoric_unit(groups, ctx, words):
     """"that year", "later that month": the period of the latest one named with its year."""
-    return _value_at(ctx.anchor, groups["unit"].lower()) if ctx.anchor else None
+    unit = groups["unit"].lower()
+    if ctx.anchor is None:
+        return None
+    day = ctx.anchor_day(unit)
+    return _value_at(day, unit) if day else Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
 
 
 def _relative_season(code, step, ctx):
@@ -558,7 +581,8 @@ def _vague_duration(groups, ctx, words):
 def _ago(groups, ctx, words):
     unit = _unit(groups["unit"])
     n = _number(groups["n"])
-    forward = groups["dir"].lower().split()[0] in ("later", "from", "hence")
+    word = groups["dir"].lower().split()[0]
+    forward = word in ("later", "from", "hence")
     if n is None:
         return Value("DATE", "FUTURE_REF" if forward else "PAST_REF", None, "")
     if ctx.reference is None or unit == "weekend":
@@ -566,7 +590,15 @@ def _ago(groups, ctx, words):
     if unit == "year" and ctx.topic_quarter and isinstance(n, int):
         year, q = ctx.topic_quarter
         return _quarter_value(year + (n if forward else -n), q)
-    day = _safe(p.shift, ctx.reference, n if forward else -n, unit)
+    base = ctx.reference  # "two weeks ago", "a year from now"
+    if word in ("later", "earlier", "before"):
+        # "he was arrested in 2015; two years later": from the narrative time. Without
+        # one, "a year earlier" compares with the publication date, but "two years
+        # later" has nothing to count from.
+        base = ctx.anchor_day(unit) or (None if forward else ctx.reference)
+        if base is None:
+            return Value("DATE", "XXXX-XX-XX", None, g.UNITS[unit][1])
+    day = _safe(p.shift, base, n if forward else -n, unit)
     if day is None:
         return None
     if g.UNITS[unit][2]:
@@ -838,8 +870,8 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             continue
         if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):
             topic = _quarter_of(value.span[0])
-        if value.type == "DATE" and value.span and (_YEAR_DIGITS.search(text, start, end) or _NARRATIVE.match(text, start, end)):
-            anchor = value.span[0]
+        if value.span and value.type in ("DATE", "TIME") and value.granularity != "present":
+            anchor = (value.span[0], value.granularity)  # the narrative moves on
         start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)

@@ -299,3 +299,18 @@ def test_the_period_a_year_before_the_quarter_under_report():
         "Net income rose in the second quarter, compared with the same period a year earlier.", date(1989, 10, 27))}
     assert found["the same period a year earlier"] == "1988-Q2"
     assert one("Profit rose from last year's quarter.", date(1989, 10, 27)).timex == "1988-Q3"
+
+
+def test_later_and_earlier_count_from_the_narrative_time():
+    found = {e.text: e.timex for e in find_dates(
+        "He was arrested on 5 May 2019, and freed three days later. A week later he left.", date(2021, 12, 10))}
+    assert found == {"5 May 2019": "2019-05-05", "three days later": "2019-05-08", "A week later": "2019-W20"}
+    assert one("He was arrested in March 2015. Two years later he was released.", date(2021, 12, 10),
+               "Two years later").timex == "2017"
+    # nothing to count from, or a narrative time too coarse: unresolved, not guessed
+    later = one("Two years later he was released.", date(2021, 12, 10))
+    assert (later.timex, later.date_start) == ("XXXX-XX-XX", None)
+    assert one("He was jailed in 1995. Three days later he fled.", date(2021, 12, 10), "Three days later").date_start is None
+    # "a year earlier" with no date before it compares with the publication date; "ago" always does
+    assert one("A year earlier, profit was flat.", date(2021, 12, 10)).timex == "2020"
+    assert one("He was jailed in 1995 and freed two weeks ago.", date(2021, 12, 10), "two weeks ago").timex == "2021-W47"
