@@ -160,6 +160,10 @@ def _number(word: str | None) -> float | None:
     if word is None:
         return None
     word = re.sub(r"\s+", " ", word.lower().strip())
+    half = re.search(r" (?:1/2|and a half)$", word)
+    if half:  # "5 1/2", "two and a half"
+        whole = _number(word[:half.start()])
+        return None if whole is None else whole + 0.5
     if word in g.NUMBER_WORDS:
         return g.NUMBER_WORDS[word]
     if re.fullmatch(r"\d+(?:\.\d+)?", word):
@@ -181,11 +185,17 @@ def _fmt_amount(n: float) -> str:
     return str(int(n)) if float(n).is_integer() else str(n)
 
 
+_HALF = {"year": ("", "6M"), "day": ("T", "12H"), "hour": ("", "30M"), "minute": ("", "30S")}
+
+
 def _duration_timex(n: float | None, unit: str) -> str:
     letter, _, is_clock = g.UNITS[unit]
     if unit in ("decade", "century") and n is not None:
         n, letter = n * (10 if unit == "decade" else 100), "Y"
     amount = "X" if n is None else _fmt_amount(n)
+    if n is not None and n % 1 == 0.5 and unit in _HALF:  # TIMEX3 writes halves in the next unit: P2Y6M
+        whole, (designator, half) = _fmt_amount(n - 0.5), _HALF[unit]
+        return f"PT{whole}{letter}{half}" if is_clock else f"P{whole}{letter}{designator}{half}"
     if letter == "W2":
         return f"P{'X' if n is None else _fmt_amount(2 * n)}W"
     return f"PT{amount}{letter}" if is_clock else f"P{amount}{letter}"
@@ -289,6 +299,14 @@ def _calendar(groups, ctx, words):
     if granularity == "month":
         return Value("DATE", f"{year:04d}-{month:02d}", _safe(p.month_span, year, month), "month")
     return None
+
+
+def _week_of(groups, ctx, words):
+    """"the week of March 6": the ISO week holding the day."""
+    day = _calendar(groups, ctx, groups["date"])
+    if day is None or day.span is None:
+        return Value("DATE", "XXXX-WXX", None, "week") if day is not None else None
+    return _value_at(day.span[0], "week")
 
 
 def _year(groups, ctx, words):
@@ -685,7 +703,7 @@ NORMALIZERS = {
     "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
     "half": _half, "relative_day": _relative_day, "day_part": _day_part,
     "weekday": _weekday, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
-    "anaphoric_unit": _anaphoric_unit,
+    "anaphoric_unit": _anaphoric_unit, "week_of": _week_of,
     "ago": _ago, "year_earlier": _year_earlier, "anchored_duration": _anchored_duration,
     "duration": _duration, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
 }
@@ -784,7 +802,9 @@ def _direction(cues: _Cues, start: int, end: int) -> str:
         best = (start - cues.ends[j], cues.by_end[j])
     k = bisect.bisect_left(cues.starts, end)
     if k < len(cues.starts) and (cues.starts[k] - end) * g.AFTER_CUE_WEIGHT < best[0]:
-        best = (cues.starts[k] - end, cues.by_start[k])
+        # a cue after the expression may belong to the next clause ("talks that are to
+        # conclude by May, invited ..."): it sets the direction but never holds it firm
+        return PAST if cues.by_start[k] == WEAK_PAST else cues.by_start[k]
     if best[1] == WEAK_PAST:  # firm only with at most a preposition between: "opened on March 3"
         return FIRM_PAST if best[0] <= g.WEAK_CUE_CHARS else PAST
     if best[0] <= g.STRONG_CUE_CHARS:

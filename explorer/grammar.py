@@ -218,6 +218,8 @@ RULES: list[Rule] = [
          "calendar", "December 10, 2021", not_after=r"^\d", trigger="month"),
     Rule("day_month_year", r"(?:{WEEKDAY},?\s+)?\b{DAY}\s+(?:of\s+)?{MONTH},?\s+(?P<y>{YEAR})\b",
          "calendar", "28 October 2020", not_after=r"^\d", trigger="month"),
+    Rule("week_of", r"\bthe\s+week\s+of\s+(?P<date>{MONTH}\s+{DAY}(?:,?\s+(?P<y>{YEAR}))?)\b", "week_of",
+         "the week of March 6", trigger="month"),
     Rule("month_day", r"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}\b",
          "calendar", "December 10", not_after=r"^(?:[.,]?\d|,\s*\d{3}\b|\s*(?:%|percent|people|million|billion))", trigger="month"),
     Rule("day_month", r"(?:{WEEKDAY},?\s+)?\b{DAY}\s+(?:of\s+)?{MONTH}\b",
@@ -226,7 +228,7 @@ RULES: list[Rule] = [
          not_after=r"^(?:\d|,\d)", trigger="month"),
     Rule("month", r"\b(?:{MONTH_BARE}|Sept\.)(?![\w-])", "calendar", "August", trigger="month"),
     Rule("month_relative_year", r"(?P<month>{MONTH})\s+(?:of\s+)?(?P<rel>last|next|this)\s+year\b", "month_relative", "July last year", trigger="month"),
-    Rule("relative_month", r"\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Tt]he\s+previous|[Tt]he\s+following)\s+(?P<month>{MONTH})(?!\s+\d)", "month_relative", "last February", trigger="month"),
+    Rule("relative_month", r"\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Tt]he\s+previous|[Tt]he\s+following)\s+(?P<month>{MONTH})(?!\.?\s+\d)", "month_relative", "last February", trigger="month"),
     Rule("month_after_cue", r"\b(?:in|of|since|until|till|by|early|mid-|late|last|next|this|"
          r"before|after|during|from|through|to|until|between|and|or|on)\s+(?P<expr>May|March)\b(?!\s+(?:be|have|not)\b)",
          "calendar", "in May", span="expr", trigger="month"),
@@ -280,7 +282,7 @@ RULES: list[Rule] = [
     Rule("anchored_duration", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming|first|following)\s+(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\b",
          "anchored_duration", "over the past five years", ignore_case=True, not_before=r"[\d,.$]$", trigger="relative unit"),
     Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True, trigger="relative plural_unit"),
-    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong))",
+    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong))",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER, trigger="unit"),
     Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True, trigger="recent plural_unit"),
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
@@ -366,20 +368,22 @@ FUTURE_CUES = (
     r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )
 PAST_CUES = (
-    r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|"
+    r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|since|"
+    r"agreed|freed|guaranteed|decreed|"
     r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|bought|sold|"
     r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought)\b"
 )
 # Any other past participle points back too, but only weakly: it may be an adjective
 # ("preferred shares on Oct. 31"), so it never holds a date against a nearer reading.
-# Lower case only: "United" is not a past tense.
-WEAK_PAST_CUES = r"\b(?-i:[a-z]{3,}ed)\b"
+# Lower case only: "United" is not a past tense; "-eed" words are not past tenses,
+# except the few in PAST_CUES.
+WEAK_PAST_CUES = r"\b(?-i:[a-z]{2,}(?<!e)ed)\b"  # not "succeed", "proceed", "need"
 
 # How far (days) a year-less date may be placed in the sentence's direction
 # before a nearer reading the other way wins.
 # A cue this close (characters) to the expression is not overruled ("the year
 # ended March 31").
-FAR_DAYS = {"past": 270, "future": 240}
+FAR_DAYS = {"past": 270, "future": 183}
 STRONG_CUE_CHARS = 12
 # A cue after the expression counts as this many times farther than one before it:
 # the verb that governs a date mostly comes first ("glossed over warnings from Moscow

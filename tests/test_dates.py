@@ -314,3 +314,19 @@ def test_later_and_earlier_count_from_the_narrative_time():
     # "a year earlier" with no date before it compares with the publication date; "ago" always does
     assert one("A year earlier, profit was flat.", date(2021, 12, 10)).timex == "2020"
     assert one("He was jailed in 1995 and freed two weeks ago.", date(2021, 12, 10), "two weeks ago").timex == "2021-W47"
+
+
+@pytest.mark.parametrize("text, reference, words, timex", [
+    ("Talks are set for the week of March 6.", date(2000, 2, 24), "the week of March 6", "2000-W10"),
+    ("He was killed last Oct. 23 at home.", date(1999, 4, 19), "Oct. 23", "1998-10-23"),
+    ("He was held for 5 1/2 hours.", date(2000, 2, 24), "5 1/2 hours", "PT5H30M"),
+    ("after 2 1/2 years in jail", date(2000, 2, 24), "2 1/2 years", "P2Y6M"),
+    ("He spent 3 and a half days there.", date(2000, 2, 24), "3 and a half days", "P3DT12H"),
+    # "since" looks back, firmly; "succeed" is not a past tense
+    ("The carrier has been on patrol since March and was scheduled to return.", date(1990, 8, 13), "March", "1990-03"),
+    ("Mr. Schwarz will succeed Daniel P. Davison Feb. 1.", date(1989, 10, 26), "Feb. 1", "1990-02-01"),
+    # a cue after the expression, in the next clause, sets the direction but does not hold it
+    ("The talks that are supposed to conclude by May, invited Sinn Fein to rejoin.", date(1998, 3, 22), "May", "1998-05"),
+])
+def test_weeks_of_days_halves_and_more_cues(text, reference, words, timex):
+    assert one(text, reference, words).timex == timex
