@@ -252,6 +252,8 @@ RULES: list[Rule] = [
     Rule("quarter_code", r"\b(?:Q(?P<q>[1-4])\s+(?P<y>{YEAR})|(?P<y2>{YEAR})\s+Q(?P<q2>[1-4]))\b", "quarter", "Q3 2021", trigger="q year_digits"),
     Rule("quarter_latest", r"\bthe\s+(?:(?:latest|most\s+recent|recent|just-ended|just\s+ended)\s+)?quarter\b(?![\s-]+(?:century|of\s+a|mile|point|percent|of\s+the))",
          "quarter_latest", "the latest quarter", ignore_case=True, trigger="quarter"),
+    Rule("period_latest", r"\bthe\s+(?:latest|most\s+recent|just-ended|just\s+ended)\s+(?:fiscal\s+)?period\b", "quarter_latest",
+         "the latest period", ignore_case=True, trigger="period"),
     Rule("half", r"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR}))\b", "half", "the first half of 2021", ignore_case=True, trigger="half year_digits"),
     # --- days relative to the reference
     Rule("relative_day", r"\b(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b(?!['’]s\s+(?:world|society|youth|generation))",
@@ -323,6 +325,7 @@ TRIGGERS = {
     "plural_unit": r"^(?:seconds|minutes|hours|days|weeks|weekends|months|quarters|years|decades|centuries)$",
     "recent": r"^recent$",
     "year": r"^year$",
+    "period": r"^period$",
     "year_or_month": r"^(?:year|month)$",
     "century": r"^century$",
 }

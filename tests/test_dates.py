@@ -320,6 +320,7 @@ def test_later_and_earlier_count_from_the_narrative_time():
     ("Talks are set for the week of March 6.", date(2000, 2, 24), "the week of March 6", "2000-W10"),
     ("He was killed last Oct. 23 at home.", date(1999, 4, 19), "Oct. 23", "1998-10-23"),
     ("He was held for 5 1/2 hours.", date(2000, 2, 24), "5 1/2 hours", "PT5H30M"),
+    ("Net income rose 5% in the latest period.", date(1989, 10, 26), "the latest period", "1989-Q3"),
     ("after 2 1/2 years in jail", date(2000, 2, 24), "2 1/2 years", "P2Y6M"),
     ("He spent 3 and a half days there.", date(2000, 2, 24), "3 and a half days", "P3DT12H"),
     # "since" looks back, firmly; "succeed" is not a past tense
