@@ -745,18 +745,21 @@ def _candidates(text: str, sentences, deadline: float | None = None):
     """Every rule match that no veto rejects: (start, end, rule order, rule, match)."""
     by_trigger = _triggered_sentences(text, sentences)
     found = []
+    append = found.append
     for order, c in enumerate(_RULES):
         _check(deadline)
-        for s, e in by_trigger[c.rule.trigger]:
-            for m in c.regex.finditer(text, s, e):
-                start, end = m.span(c.rule.span) if c.rule.span and m.group(c.rule.span) else m.span()
+        rule, finditer, not_before, not_after = c.rule, c.regex.finditer, c.not_before, c.not_after
+        group = rule.span
+        for s, e in by_trigger[rule.trigger]:
+            for m in finditer(text, s, e):
+                start, end = m.span(group) if group and m.group(group) else m.span()
                 if start == end:
                     continue
-                if c.not_before and c.not_before.search(text, max(0, start - _VETO_BEFORE), start):
+                if not_before and not_before.search(text, max(0, start - _VETO_BEFORE), start):
                     continue
-                if c.not_after and c.not_after.match(text[end:end + _CONTEXT]):
+                if not_after and not_after.match(text[end:end + _CONTEXT]):
                     continue
-                found.append((start, end, order, c.rule, m))
+                append((start, end, order, rule, m))
     return found
 
 
@@ -858,7 +861,6 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
     si = 0
     topic = anchor = None
     cue_cache: dict[tuple[int, int], _Cues] = {}
-    normalized: dict[tuple, tuple[Value | None, str | None]] = {}
     for n, (start, end, rule, m) in enumerate(found):
         if n % 256 == 0:
             _check(deadline)
@@ -872,20 +874,10 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             return _direction(cue_cache[sentence], start, end)
 
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        words = text[start:end]
-        # News repeats itself ("on Monday", "10 years in prison"): a normalizer's answer
-        # depends only on its inputs, the direction among them only if it asked for it.
-        key = (rule.normalizer, words, tuple(groups.items()), topic, anchor)
-        known = normalized.get(key)
-        if known is not None and (known[1] is None or known[1] == read_direction()):
-            value = known[0]
-        else:
-            ctx = Context(reference, read_direction, topic, anchor)
-            try:
-                value = NORMALIZERS[rule.normalizer](groups, ctx, words)
-            except (ValueError, OverflowError):
-                value = None  # the period falls off the calendar (a reference near year 1 or 9999)
-            normalized[key] = (value, ctx.__dict__.get("direction"))  # set only if it was read
+        try:
+            value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic, anchor), text[start:end])
+        except (ValueError, OverflowError):
+            value = None  # the period falls off the calendar (a reference near year 1 or 9999)
         if value is None:
             continue
         if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):

@@ -51,11 +51,13 @@ def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
     return hashlib.sha1(f"{doc_id}\0{start}\0{end}\0{mention}".encode()).hexdigest()[:12]
 
 
-def document_events(doc: Document, index: ActorIndex, budget: float | None = None) -> list[dict]:
-    """The rows of one document, in text order (DateBudgetExceeded past `budget` seconds)."""
+def document_events(doc: Document, index: ActorIndex, budget: float | None = None) -> list[tuple]:
+    """The rows of one document (tuples in `COLUMNS` order), in text order
+    (DateBudgetExceeded past `budget` seconds)."""
     starts = [s for s, _ in doc.passages]
     expressions = find_dates(doc.text, doc.published, budget, doc.sentences or None)
     actors = passage_actors(doc.text, doc.passages, index)
+    published = doc.published.isoformat() if doc.published else ""
     rows = []
     named: dict[int, tuple[str, str]] = {}  # per passage: its actors and their mentions, written once
     for expr in expressions:
@@ -68,30 +70,14 @@ def document_events(doc: Document, index: ActorIndex, budget: float | None = Non
         if i not in named:
             named[i] = (SEPARATOR.join(actor_names(actors[i])),
                         json.dumps([m.as_json() for m in actors[i]], ensure_ascii=False))
-        rows.append({
-            "event_id": event_id(doc.doc_id, expr.start, expr.end, expr.text),
-            "doc_id": doc.doc_id,
-            "title": doc.title,
-            "source": doc.source,
-            "url": doc.url,
-            "published": doc.published.isoformat() if doc.published else "",
-            "reference_source": doc.reference_source,
-            "passage": doc.text[p_start:p_end],
-            "passage_start": p_start,
-            "passage_end": p_end,
-            "mention": expr.text,
-            "mention_start": expr.start,
-            "mention_end": expr.end,
-            "type": expr.type,
-            "timex": expr.timex,
-            "date_start": expr.date_start.isoformat() if expr.date_start else "",
-            "date_end": expr.date_end.isoformat() if expr.date_end else "",
-            "granularity": expr.granularity,
-            "modifier": expr.mod,
-            "relation": expr.relation,
-            "actors": named[i][0],
-            "actor_mentions": named[i][1],
-        })
+        rows.append((
+            event_id(doc.doc_id, expr.start, expr.end, expr.text), doc.doc_id, doc.title, doc.source, doc.url,
+            published, doc.reference_source, doc.text[p_start:p_end], p_start, p_end,
+            expr.text, expr.start, expr.end, expr.type, expr.timex,
+            expr.date_start.isoformat() if expr.date_start else "",
+            expr.date_end.isoformat() if expr.date_end else "",
+            expr.granularity, expr.mod, expr.relation, named[i][0], named[i][1],
+        ))
     return rows
 
 
@@ -117,7 +103,7 @@ def build_table(documents, index: ActorIndex | None = None, progress=None,
     finally:
         if collecting:
             gc.enable()
-    return sort_events(pd.DataFrame(rows, columns=list(COLUMNS))), problems
+    return sort_events(pd.DataFrame.from_records(rows, columns=list(COLUMNS))), problems
 
 
 def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:

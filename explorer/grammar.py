@@ -296,6 +296,8 @@ RULES: list[Rule] = [
 # Words one of which every match of a rule contains, tested against each
 # lower-cased word of a text (they may over-match, never under-match): the engine runs a rule only over the sentences where its trigger
 # occurs, which spares most of a text most rules.
+PLURAL_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "weekends", "months", "quarters", "years",
+                "decades", "centuries"}
 TRIGGERS = {
     "any": r"(?s).",
     "digit": r"\d+",
@@ -306,8 +308,11 @@ TRIGGERS = {
     "near_day": r"^(?:today|yesterday|tomorrow)$",
     "day_part": r"^(?:tonight|night|overnight|morning|afternoon|evening)$",
     "noon": r"^(?:noon|midnight|midday)$",
-    # every vague reference holds its last word ("at the moment": moment)
-    "vague": r"^(?:" + "|".join(sorted({phrase.split()[-1] for phrase in VAGUE_REFS})) + r")$",
+    # every vague reference holds its last word ("at the moment": moment), or the one
+    # before a plural unit ("the coming weeks": coming), which is rarer
+    "vague": r"^(?:" + "|".join(sorted({
+        words[-2] if len(words) > 1 and words[-1] in PLURAL_UNITS else words[-1]
+        for words in map(str.split, VAGUE_REFS)})) + r")$",
     "spoken": r"nineteen|twenty|thousand",
     "decade_word": r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies",
     "holiday": r"^(?:christmas|new|valentine|halloween|may|women|rights|thanksgiving|labor|memorial|boxing)$",
@@ -322,7 +327,7 @@ TRIGGERS = {
     "weekend": r"weekend",
     "season": r"^(?:spring|summer|autumn|fall|winter)$",
     "half": r"^half$",
-    "plural_unit": r"^(?:seconds|minutes|hours|days|weeks|weekends|months|quarters|years|decades|centuries)$",
+    "plural_unit": r"^(?:" + "|".join(sorted(PLURAL_UNITS)) + r")$",
     "recent": r"^recent$",
     "year": r"^year$",
     "period": r"^period$",
