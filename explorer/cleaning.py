@@ -45,7 +45,8 @@ DATELINE = re.compile(
 )
 
 _BROKEN_ENTITY = re.compile(r"&#\s+(x?[0-9a-fA-F]+);")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# runs of blanks, or any one blank other than a plain space (a lone space needs no rewrite)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
