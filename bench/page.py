@@ -27,10 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import tempfile
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -190,13 +190,6 @@ def main(argv=None):
           f"(min {min(first):.2f}, max {max(first):.2f}, 5 fresh pages)")
 
     table = big_table(args.events)
-
-    def change(at, i):
-        at.multiselect(key="precision").set_value([["day"], ["month"], ["year"]][i % 3])
-
-    def touch(at, i):
-        at.session_state["n"] = i
-
     precisions = [["day"], ["month"], ["year"]]
     with tempfile.TemporaryDirectory() as tmp:
         empty, frozen = Path(tmp) / "empty.py", Path(tmp) / "empty_frozen.py"

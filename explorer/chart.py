@@ -53,8 +53,9 @@ def _without_data(spec: dict) -> dict:
 
 
 def _patched(template: dict, **settings) -> dict:
-    """`template` with values set at dotted paths ("encoding.x.scale.domain"),
-    copying only the dictionaries on those paths (the template stays as it was)."""
+    """`template` with values set at paths written with double underscores
+    (encoding__x__scale__domain), copying only the dictionaries on those paths
+    (the cached template stays as it was)."""
     spec = dict(template)
     for path, value in settings.items():
         keys = path.split("__")

@@ -20,11 +20,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from itertools import chain
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
+from itertools import chain
 
 from dateparser.date import DateDataParser
 
@@ -139,11 +139,6 @@ _RELATIONS = [(re.compile(pat, re.IGNORECASE), rel) for pat, rel in g.RELATIONS]
 # Most expressions have neither: one search of all the patterns at once spares the list.
 _ANY_MODIFIER = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in _MODIFIERS), re.IGNORECASE)
 _ANY_RELATION = re.compile("|".join(f"(?:{r.pattern})" for r, _ in _RELATIONS), re.IGNORECASE)
-_YEAR_DIGITS = re.compile(r"(?<![\d,.])[12]\d{3}(?![\d,])")
-# what moves the narrative time on, besides a year written out
-_NARRATIVE_START = re.compile(r"(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same|the\s+following|the\s+previous)\s",
-                              re.IGNORECASE)
-_NARRATIVE_END = re.compile(r"\s(?:later|earlier|before)$", re.IGNORECASE)
 _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)

@@ -3,8 +3,6 @@
 Each case runs through the command line (`python -m explorer build`) and, for
 uploads, through the page (AppTest)."""
 
-import csv
-import io
 import subprocess
 import sys
 from datetime import date
