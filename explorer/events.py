@@ -91,7 +91,7 @@ def build_table(documents, index: ActorIndex | None = None, progress=None,
     index = index or ActorIndex(load_actors())
     rows, problems = [], []
     # The rows hold no reference cycles; the cyclic collector would only walk the
-    # growing list again and again (a tenth of the time on a large corpus).
+    # growing list again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
