@@ -299,8 +299,10 @@ def _calendar(groups, ctx, words):
 def _week_of(groups, ctx, words):
     """"the week of March 6": the ISO week holding the day."""
     day = _calendar(groups, ctx, groups["date"])
-    if day is None or day.span is None:
-        return Value("DATE", "XXXX-WXX", None, "week") if day is not None else None
+    if day is None:
+        return None
+    if day.span is None:  # no reference to place it by
+        return Value("DATE", "XXXX-WXX", None, "week")
     return _value_at(day.span[0], "week")
 
 
@@ -512,7 +514,7 @@ def _relative_unit(groups, ctx, words):
     if rel in ("the following", "the previous") and unit in ("year", "month") and ctx.anchor:
         base = ctx.anchor_day(unit)  # narrative time: "In 1995 ... the following year"
         if base is None:  # "in 1995 ... the following month": which month is not known
-            return Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
+            return _unplaced(unit)
         day = _safe(p.shift, base, step, unit)
         return _value_at(day, unit) if day else None
     if ctx.reference is None:
@@ -526,12 +528,17 @@ def _relative_unit(groups, ctx, words):
 
 
 def _anaphoric_unit(groups, ctx, words):
-    """"that year", "later that month": the period of the latest one named with its year."""
+    """"that year", "later that month": the period that holds the latest date named."""
     unit = groups["unit"].lower()
     if ctx.anchor is None:
         return None
     day = ctx.anchor_day(unit)
-    return _value_at(day, unit) if day else Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
+    return _value_at(day, unit) if day else _unplaced(unit)
+
+
+def _unplaced(unit: str) -> Value:
+    """A month or year the narrative names but does not place ("in 1995 ... that month")."""
+    return Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
 
 
 def _relative_season(code, step, ctx):

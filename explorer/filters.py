@@ -117,7 +117,7 @@ class TableIndex:
             return last[1]
         parts = {}
         if f.actors:
-            wanted = np.isin(self.actor_codes, [i for i, a in enumerate(self.actor_values) if a in set(f.actors)])
+            wanted = self._any_of(self.actor_codes, self.actor_values, f.actors)
             chosen = np.zeros(self.size, dtype=bool)
             chosen[self.actor_event[wanted]] = True
             parts["actors"] = chosen
