@@ -143,6 +143,7 @@ _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
 _WEAK_PAST = re.compile(g.WEAK_PAST_CUES, re.IGNORECASE)
+_TITLE_WORD = re.compile(g.TITLE_WORDS)
 WEAK_PAST = "weak past"  # a cue's direction only: it points back, and is never firm
 _CONTEXT = 40  # characters looked at before and after a match for cues and vetoes after it
 _VETO_BEFORE = 24  # characters looked at before a match for vetoes (their words are short)
@@ -329,7 +330,7 @@ def _decade(groups, ctx, words):
 
 
 def _century(groups, ctx, words):
-    n = g.ORDINALS[groups["ord"].lower()]
+    n = g.ORDINALS[(groups.get("ord") or groups["ord2"]).lower()]
     return Value("DATE", f"{n - 1:02d}", _safe(p.century_span, (n - 1) * 100), "century")
 
 
@@ -418,8 +419,8 @@ def _day_part(groups, ctx, words):
     return _day(_DAY_OFFSETS[word], ctx, part)
 
 
-def _weekday_date(wd: int, rel: str, ctx) -> date | None:
-    ref = ctx.reference
+def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None) -> date | None:
+    ref = ref or ctx.reference
     back = (ref.weekday() - wd) % 7  # days since the latest such weekday (0 = today)
     if rel in ("last", "past"):
         return p.shift(ref, -(back or 7), "day")
@@ -455,9 +456,11 @@ def _weekday(groups, ctx, words):
     if ctx.reference is None:
         timex = f"XXXX-WXX-{wd + 1}" + (f"T{part}" if part else "")
         return Value("TIME" if part else "DATE", timex, None, "time" if part else "day")
-    rel = (groups.get("rel") or "").lower().split()[-1:] or [""]
-    rel = {"previous": "last", "following": "next"}.get(rel[0], rel[0])
-    day = _safe(_weekday_date, wd, rel, ctx)
+    words = (groups.get("rel") or "").lower().split()
+    rel = {"previous": "last", "following": "next"}.get(words[-1], words[-1]) if words else ""
+    # "the previous Friday", "the following Monday": from the day the narrative is on
+    base = ctx.anchor_day("day") if words[:1] == ["the"] else None
+    day = _safe(_weekday_date, wd, rel, ctx, base)
     if day is None:
         return None
     if part:
@@ -478,6 +481,10 @@ def _clock_time(clock: str) -> str:
 def _clock(groups, ctx, words):
     part = groups.get("part")
     clock = g.DAY_PARTS[part.lower()] if part else _clock_time(groups["clock"])
+    if groups.get("date"):
+        day = _calendar(groups, ctx, groups["date"])
+        if day is not None and day.span:
+            return Value("TIME", f"{day.timex}T{clock}", day.span, "time")
     if groups.get("wd") and ctx.reference is not None:
         day = _weekday_date(g.WEEKDAYS[groups["wd"].lower()], "", ctx)
         return Value("TIME", f"{day.isoformat()}T{clock}", (day, day), "time")
@@ -590,7 +597,15 @@ def _duration(groups, ctx, words):
     n = _number(groups["n"])
     if n is not None and n <= 0:
         return None
+    if n is not None and groups.get("half"):  # "an hour and a half"
+        n += 0.5
     return Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
+
+
+def _one_unit(groups, ctx, words):
+    """"the year ended March 31": a year's length, the day it ends named apart."""
+    unit = _unit(groups["unit"])
+    return Value("DURATION", _duration_timex(1, unit), None, g.UNITS[unit][1])
 
 
 def _vague_duration(groups, ctx, words):
@@ -655,6 +670,13 @@ def _year_earlier(groups, ctx, words):
     return _value_at(p.shift(ctx.reference, -1, "year"), "year")
 
 
+def _year_period(groups, ctx, words):
+    """"the 1988 quarter": that year's quarter of the one under report (financial news)."""
+    if ctx.topic_quarter:
+        return _quarter_value(int(groups["y"]), ctx.topic_quarter[1])
+    return _year(groups, ctx, words)
+
+
 def _vague_ref(groups, ctx, words):
     value = g.VAGUE_REFS[re.sub(r"\s+", " ", groups["word"].lower())]
     if value == "PRESENT_REF" and ctx.reference is not None:
@@ -663,12 +685,18 @@ def _vague_ref(groups, ctx, words):
 
 
 def _spoken_year(groups, ctx, words):
+    """"nineteen ninety-six", and a month or season of it ("January nineteen ninety-seven")."""
     parts = re.split(r"[\s-]+", groups["spoken"].lower())
     if parts[:2] == ["two", "thousand"]:
         rest = [w for w in parts[2:] if w != "and"]
         year = 2000 + (g.NUMBER_WORDS[rest[0]] if rest else 0)
     else:
         year = g.SPOKEN_TENS[parts[0]] * 100 + sum(g.SPOKEN_TENS.get(w) or g.NUMBER_WORDS[w] for w in parts[1:])
+    if groups.get("month"):
+        month = g.MONTHS[groups["month"].lower().rstrip(".")]
+        return Value("DATE", f"{year:04d}-{month:02d}", _safe(p.month_span, year, month), "month")
+    if groups.get("season"):
+        return _season({**groups, "y": str(year)}, ctx, words)
     return Value("DATE", f"{year:04d}", _safe(p.year_span, year), "year")
 
 
@@ -699,15 +727,24 @@ def _set(groups, ctx, words):
     return Value("SET", g.SETS[re.sub(r"\s+", " ", groups["set"].lower())], None, "")
 
 
+def _recurring(groups, ctx, words):
+    """"every Thursday" (XXXX-WXX-4), "on Tuesday nights" (XXXX-WXX-2TNI), "each July" (XXXX-07)."""
+    if groups.get("month"):
+        return Value("SET", f"XXXX-{g.MONTHS[groups['month'].lower()]:02d}", None, "")
+    wd = g.WEEKDAYS[(groups.get("wd") or groups.get("wd2") or groups["wd3"]).lower()]
+    part = groups.get("part") or groups.get("part3")
+    return Value("SET", f"XXXX-WXX-{wd + 1}" + (f"T{g.DAY_PARTS[part.lower()]}" if part else ""), None, "")
+
+
 NORMALIZERS = {
-    "spoken_year": _spoken_year, "holiday": _holiday, "set": _set,
+    "spoken_year": _spoken_year, "holiday": _holiday, "set": _set, "recurring": _recurring,
     "calendar": _calendar, "year": _year, "decade": _decade, "century": _century,
     "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
     "half": _half, "relative_day": _relative_day, "day_part": _day_part,
     "weekday": _weekday, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
     "anaphoric_unit": _anaphoric_unit, "week_of": _week_of,
-    "ago": _ago, "year_earlier": _year_earlier, "anchored_duration": _anchored_duration,
-    "duration": _duration, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
+    "ago": _ago, "year_earlier": _year_earlier, "year_period": _year_period, "anchored_duration": _anchored_duration,
+    "duration": _duration, "one_unit": _one_unit, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
 }
 assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an unknown normalizer"
 
@@ -870,6 +907,9 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             si += 1
         sentence = sentences[si] if sentences else (0, len(text))
         sentence = sentence if sentence[0] <= start else (start, end)
+        title = _TITLE_WORD.search(text, start, end)
+        if title and re.search(r"[^\W_]", text[sentence[0]:title.start()]):
+            continue  # a name: "60 Minutes", "This Week"
         def read_direction(sentence=sentence, start=start, end=end):
             if sentence not in cue_cache:
                 cue_cache[sentence] = _cues(text, sentence)
@@ -882,7 +922,8 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             value = None  # the period falls off the calendar (a reference near year 1 or 9999)
         if value is None:
             continue
-        if value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest"):
+        if (value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest")
+                and value.span[1] < reference):  # results are reported for a quarter that has ended
             topic = _quarter_of(value.span[0])
         if value.span and value.type in ("DATE", "TIME") and value.granularity != "present":
             anchor = (value.span[0], value.granularity)  # the narrative moves on

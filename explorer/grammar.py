@@ -88,7 +88,8 @@ VAGUE_REFS = {
     "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
     "recently": "PAST_REF", "lately": "PAST_REF",
     "the past": "PAST_REF", "in the past": "PAST_REF",
-    "the future": "FUTURE_REF",
+    "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
+    "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
     "in the future": "FUTURE_REF",
     "the coming days": "FUTURE_REF", "the coming weeks": "FUTURE_REF",
     "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
@@ -158,6 +159,8 @@ FRAGMENTS = {
     "VAGUE_NUMBER": _alternation(VAGUE_NUMBERS),
     "DAY_PART": _alternation(p for p in DAY_PARTS if p not in ("midday", "noon", "midnight", "overnight")),
     "CLOCK": r"(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*(?:[ap]\.\s?m\.?|[ap]m\b)|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?!\d)",
+    # years read aloud, as broadcast transcripts write them
+    "SPOKEN_YEAR": r"(?:nineteen|twenty)[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and)?(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten))?",
     "TZ": r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|MSK))?",
 }
 
@@ -235,17 +238,25 @@ RULES: list[Rule] = [
     # --- years, decades, centuries, seasons, quarters, halves
     Rule("year", r"(?<![\w$£€.,/'’])(?P<y>{BARE_YEAR})(?![\w%]|[.,]\d|/\d)", "year", "in 2020",
          not_before=ENTITY_BEFORE, not_after=QUANTITY_AFTER, trigger="year_digits"),
-    Rule("spoken_year", r"\b(?:the\s+year\s+)?(?P<spoken>(?:nineteen|twenty)[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and)?(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b",
+    Rule("spoken_year", r"\b(?:the\s+year\s+)?(?P<spoken>{SPOKEN_YEAR})\b",
          "spoken_year", "nineteen ninety-six", ignore_case=True, not_after=r"^\s+(?:people|percent|dollars|years|of)", trigger="spoken"),
+    Rule("month_spoken_year", r"(?P<month>{MONTH})\s+(?:of\s+)?(?P<spoken>(?i:{SPOKEN_YEAR}))\b", "spoken_year",
+         "January nineteen ninety-seven", trigger="month spoken"),
+    Rule("season_spoken_year", r"\b(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<spoken>{SPOKEN_YEAR})\b", "spoken_year",
+         "the winter of nineteen ninety-four", ignore_case=True, trigger="season spoken"),
     Rule("holiday", r"\b(?P<holiday>" + _alternation(HOLIDAYS) + r")(?:\s+(?P<y>{YEAR}))?\b", "holiday", "Christmas", ignore_case=True, trigger="holiday"),
     Rule("set", r"\b(?P<set>" + _alternation(k for k in SETS if not k.startswith(("a ", "per "))) + r")\b", "set", "daily", ignore_case=True, trigger="set"),
+    # a weekday or month that recurs is a SET, not a day on the timeline
+    Rule("recurring_day", r"\b(?:(?:every|each)\s+(?P<wd>{WEEKDAY})(?:\s+(?P<part>{DAY_PART}))?\b|(?P<wd2>{WEEKDAY})s\b|(?P<wd3>{WEEKDAY})\s+(?P<part3>{DAY_PART})s\b)",
+         "recurring", "every Thursday", trigger="weekday"),
+    Rule("recurring_month", r"\b(?:[Ee]very|[Ee]ach)\s+(?P<month>{MONTH_BARE}|May|March)\b", "recurring", "each July", trigger="set month"),
     Rule("rate", r"(?:\$|\b)\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+(?:\w+\s+)?(?P<expr>(?P<set>" + _alternation(k for k in SETS if k.startswith(("a ", "per "))) + r"))\b",
          "set", "$20 a day", ignore_case=True, span="expr", trigger="digit unit"),
     Rule("fiscal_year", r"\bfiscal(?:\s+year)?\s+(?P<y>{YEAR})\b", "year", "fiscal 1989", ignore_case=True, trigger="year_digits"),
     Rule("decade", r"\b(?:the\s+)?(?:(?P<dec>1[0-9]{2}0|20[0-9]0)'?s|'(?P<dec2>[0-9]0)s)\b", "decade", "the 1990s", trigger="decade_digits"),
     Rule("decade_word", r"\bthe\s+(?:(?P<century>19|20)|(?:nineteen|twenty)\s*)?(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
          "decade", "the nineties", ignore_case=True, trigger="decade_word"),
-    Rule("century", r"\bthe\s+(?P<ord>{ORDINAL})[\s-]+century\b", "century", "the 20th century", ignore_case=True, trigger="century"),
+    Rule("century", r"\b(?:the\s+(?P<ord>{ORDINAL})[\s-]+century|(?P<ord2>{ORDINAL})[\s-]+(?-i:century))\b", "century", "the 20th century", ignore_case=True, trigger="century"),
     Rule("season_year", r"\b(?P<season>{SEASON})\s+(?:of\s+)?(?P<y>{YEAR})\b", "season", "summer 2020", ignore_case=True, trigger="season year_digits"),
     Rule("quarter", r"\b(?:the\s+)?(?:(?P<y0>{YEAR})(?:'s)?\s+|fiscal\s+|(?P<rel>this|last|next)\s+year['’]s\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
          r"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>{YEAR}))?\b", "quarter", "the third quarter of 2021", ignore_case=True, trigger="quarter"),
@@ -262,7 +273,10 @@ RULES: list[Rule] = [
     Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning", trigger="weekday"),
     Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True, trigger="near_day"),
     Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
-    Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY}))?", "clock", "5 p.m. EST", trigger="clock"),
+    # a time takes the day named right after it, a bracketed aside allowed between:
+    # "10:35 a.m. (0735 GMT) Friday", "5 p.m. EST, Nov. 9"
+    Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:(?:\s*\([^()\n]{1,24}\))?,?\s+(?:on\s+)?"
+         r"(?:(?P<wd>{WEEKDAY})|(?P<date>{MONTH}\s+{DAY}\b(?:,?\s+(?P<y>{YEAR})\b)?)))?", "clock", "5 p.m. EST Nov. 9", trigger="clock"),
     Rule("noon", r"\b(?P<part>noon|midnight|midday)(?:\s+(?P<wd>{WEEKDAY}))?\b", "clock", "midnight Friday", ignore_case=True, trigger="noon"),
     # --- weeks, weekends, months, seasons, years ... relative to the reference
     Rule("relative_unit", r"\b(?P<rel>last|next|this|past|previous|coming|current|following|the\s+past|the\s+last|the\s+previous|the\s+coming|the\s+current|the\s+following|the\s+next|this\s+past)\s+"
@@ -271,7 +285,14 @@ RULES: list[Rule] = [
     Rule("that_unit", r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same)\s+(?P<unit>year|month)\b(?![\s-]+(?:old|long))",
          "anaphoric_unit", "later that year", ignore_case=True, trigger="year_or_month"),
     Rule("the_weekend", r"\b(?:the|this)\s+(?P<unit>weekend)\b", "relative_unit", "over the weekend", ignore_case=True, trigger="weekend"),
-    Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through)\s+the\s+|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
+    # "for the year", "the full year": the reference's year ("that year" is the narrative's);
+    # "the year ended March 31" is a stretch of a year, its end named next
+    Rule("year_ended", r"\bthe\s+(?:fiscal\s+)?(?P<unit>year)(?=\s+(?:that\s+)?(?:ended|ending|ends)\b)", "one_unit",
+         "the year ended March 31", ignore_case=True, trigger="year"),
+    Rule("the_year", r"\bthe\s+(?:(?:full|current|fiscal|entire|whole|calendar)\s+){0,2}(?P<unit>year)\b"
+         r"(?![-'’]|\s+(?:before|earlier|after|later|ago|two\s+thousand|nineteen|twenty|\d))", "relative_unit", "for the year",
+         ignore_case=True, trigger="year"),
+    Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through|into|of|for|throughout)\s+the\s+(?:(?:early|late|mid)[\s-]+)?|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
          "season", "in the summer", ignore_case=True, span="expr", trigger="season"),
     Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
          "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$", trigger="ago unit"),
@@ -279,12 +300,15 @@ RULES: list[Rule] = [
     Rule("period_year_earlier", r"\b(?:the\s+)?(?:same|corresponding|comparable|like)\s+(?P<unit>period|quarter)\s+(?:of\s+|in\s+)?"
          r"(?:last\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year)\b|\blast\s+year['’]s\s+(?P<unit2>quarter|period)\b",
          "year_earlier", "the corresponding period last year", ignore_case=True, trigger="year"),
+    Rule("year_period", r"\bthe\s+(?P<y>{YEAR})\s+(?:quarter|period)\b", "year_period", "the 1988 quarter",
+         ignore_case=True, trigger="year_digits"),
     Rule("year_earlier", r"\b(?:the\s+)?(?:year-earlier|year-ago)(?:\s+(?P<unit>quarter|period|month|week))?\b", "year_earlier", "year-earlier", ignore_case=True, trigger="year"),
     # --- durations: anchored to the reference ("the past five years") or not
     Rule("anchored_duration", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming|first|following)\s+(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\b",
          "anchored_duration", "over the past five years", ignore_case=True, not_before=r"[\d,.$]$", trigger="relative unit"),
     Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True, trigger="relative plural_unit"),
-    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong))",
+    # not "three-quarters of its food" (a share), not "a second term" (an ordinal)
+    Rule("duration", r"(?<![\w$£€.,])(?!an?\s+second\s+(?!later|earlier|ago|before|after|or|and)[a-z])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b)",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER, trigger="unit"),
     Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True, trigger="recent plural_unit"),
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
@@ -371,7 +395,8 @@ FUTURE_CUES = (
     r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
     r"would|payable|effective|expires?|deadline|expects?|upcoming|next(?!\s+to\b)|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote|"
     # "were planning", "was expected": the auxiliary starts a look ahead, not a report
-    r"(?:was|were|is|are|be|been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
+    # ("had been scheduled to expire Friday": a plan already past, so not these)
+    r"(?:was|were|is|are|be|(?<!had\s)been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
     r"might|as\s+(?:early|soon)\s+as|"
     r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )
@@ -379,7 +404,10 @@ PAST_CUES = (
     r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|since|"
     r"agreed|freed|guaranteed|decreed|"
     r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|bought|sold|"
-    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought)\b"
+    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought|"
+    # past tenses unlike their participles ("became", not "found": "when the case is found")
+    r"became|knew|broke|chose|drove|grew|threw|arose|shook|swore|tore|wore|withdrew|rode|rang|sang|"
+    r"flew|froze|stole|sank|forgave|forgot|overtook|undertook|forbade|hid|bit|ate|drank)\b"
 )
 # Any other past participle points back too, but only weakly: it may be an adjective
 # ("preferred shares on Oct. 31"), so it never holds a date against a nearer reading.
@@ -398,6 +426,10 @@ STRONG_CUE_CHARS = 12
 # on Thursday that strikes could ...").
 AFTER_CUE_WEIGHT = 2
 WEAK_CUE_CHARS = 5  # the same for a weak cue: "opened on March 3", not "preferred shares on Oct. 31"
+
+# Temporal words capitalised after a sentence's first word belong to names, not
+# times: "60 Minutes", ABC's "This Week", "USA Today", "High Noon".
+TITLE_WORDS = r"\b(?:Weeks?|Weekend|Minutes|Hours|Months|Years|Today|Tonight|Tomorrow|Noon|Midnight|Now)\b"
 
 # Lines at the head of a document that carry its publication stamp.
 STAMP_LINE = (
