@@ -76,6 +76,7 @@ class Value:
     timex: str
     span: p.Span | None
     granularity: str
+    mod: str = ""  # when the words carry it themselves: "year-end" is the year, END
 
 
 class Context:
@@ -468,6 +469,15 @@ def _weekday(groups, ctx, words):
     return Value("DATE", day.isoformat(), (day, day), "day")
 
 
+def _day_beside(groups, ctx, words):
+    """"the day before last Tuesday": a day from a weekday."""
+    day = _weekday(groups, ctx, words)
+    if day is None or day.span is None:
+        return day
+    shifted = _safe(p.shift, day.span[0], 1 if groups["dir"].lower() == "after" else -1, "day")
+    return _value_at(shifted, "day") if shifted else None
+
+
 def _clock_time(clock: str) -> str:
     m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*([ap])?", clock.lower())
     hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
@@ -534,6 +544,16 @@ def _relative_unit(groups, ctx, words):
     return _value_at(day, unit) if day else None
 
 
+def _year_end(groups, ctx, words):
+    """"by year-end": the end of the year, the one nearest in the sentence's direction
+    ("since year-end" in October is last December's)."""
+    if ctx.reference is None:
+        return Value("DATE", "XXXX", None, "year", "END")
+    ends = [(y, _safe(lambda y: (date(y, 12, 31),) * 2, y)) for y in _around(ctx.reference)]
+    year = _place(ends, ctx.reference, ctx.direction)[0]
+    return Value("DATE", f"{year:04d}", p.narrow(p.year_span(year), g.END_SHARE), "year", "END")
+
+
 def _anaphoric_unit(groups, ctx, words):
     """"that year", "later that month": the period that holds the latest date named."""
     unit = groups["unit"].lower()
@@ -544,8 +564,8 @@ def _anaphoric_unit(groups, ctx, words):
 
 
 def _unplaced(unit: str) -> Value:
-    """A month or year the narrative names but does not place ("in 1995 ... that month")."""
-    return Value("DATE", "XXXX-XX" if unit == "month" else "XXXX", None, unit)
+    """A day, month or year the narrative names but does not place ("in 1995 ... that month")."""
+    return Value("DATE", {"day": "XXXX-XX-XX", "month": "XXXX-XX"}.get(unit, "XXXX"), None, unit)
 
 
 def _relative_season(code, step, ctx):
@@ -665,16 +685,19 @@ def _year_earlier(groups, ctx, words):
         return Value("DATE", "XXXX", None, "year")
     if ctx.topic_quarter:
         return _quarter_value(ctx.topic_quarter[0] - 1, ctx.topic_quarter[1])
-    if (groups.get("unit") or groups.get("unit2") or "").lower() in ("quarter", "period"):
+    if (groups.get("unit") or groups.get("unit2") or groups.get("unit3") or "").lower() in ("quarter", "period"):
         return _quarter_value(*_last_completed_quarter(ctx.reference, back=4))
     return _value_at(p.shift(ctx.reference, -1, "year"), "year")
 
 
 def _year_period(groups, ctx, words):
-    """"the 1988 quarter": that year's quarter of the one under report (financial news)."""
+    """"the 1988 quarter": that year's quarter of the one under report (financial news),
+    or of the latest quarter ended when the text has named none."""
     if ctx.topic_quarter:
         return _quarter_value(int(groups["y"]), ctx.topic_quarter[1])
-    return _year(groups, ctx, words)
+    if ctx.reference is None:
+        return Value("DATE", f"{int(groups['y']):04d}-QX", None, "quarter")
+    return _quarter_value(int(groups["y"]), _last_completed_quarter(ctx.reference)[1])
 
 
 def _vague_ref(groups, ctx, words):
@@ -741,9 +764,9 @@ NORMALIZERS = {
     "calendar": _calendar, "year": _year, "decade": _decade, "century": _century,
     "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
     "half": _half, "relative_day": _relative_day, "day_part": _day_part,
-    "weekday": _weekday, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
+    "weekday": _weekday, "day_beside": _day_beside, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
     "anaphoric_unit": _anaphoric_unit, "week_of": _week_of,
-    "ago": _ago, "year_earlier": _year_earlier, "year_period": _year_period, "anchored_duration": _anchored_duration,
+    "ago": _ago, "year_earlier": _year_earlier, "year_end": _year_end, "year_period": _year_period, "anchored_duration": _anchored_duration,
     "duration": _duration, "one_unit": _one_unit, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
 }
 assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an unknown normalizer"
@@ -928,6 +951,7 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
         if value.span and value.type in ("DATE", "TIME") and value.granularity != "present":
             anchor = (value.span[0], value.granularity)  # the narrative moves on
         start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
+        mod = mod or value.mod
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)
         out.append(TemporalExpression(

@@ -265,13 +265,19 @@ RULES: list[Rule] = [
          "quarter_latest", "the latest quarter", ignore_case=True, trigger="quarter"),
     Rule("period_latest", r"\bthe\s+(?:latest|most\s+recent|just-ended|just\s+ended)\s+(?:fiscal\s+)?period\b", "quarter_latest",
          "the latest period", ignore_case=True, trigger="period"),
-    Rule("half", r"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR}))\b", "half", "the first half of 2021", ignore_case=True, trigger="half year_digits"),
+    Rule("half", r"\b(?:the\s+)?(?P<ord>first|second|last|latter)\s+half(?:\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR}))\b", "half", "the first half of 2021", ignore_case=True, trigger="half year_digits"),
+    Rule("two_quarters", r"\b(?:the\s+)?(?P<ord>first|last)\s+two\s+quarters\s+of\s+(?:the\s+year\s+)?(?P<y>{YEAR})\b", "half",
+         "the first two quarters of 1990", ignore_case=True, trigger="quarter year_digits"),
     # --- days relative to the reference
     Rule("relative_day", r"\b(?P<word>today|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b(?!['’]s\s+(?:world|society|youth|generation))",
          "relative_day", "yesterday", ignore_case=True, trigger="near_day"),
     Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True, trigger="day_part"),
     Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning", trigger="weekday"),
     Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True, trigger="near_day"),
+    Rule("day_part_relative", r"\b(?:(?:early|late|mid)[\s-]?)?(?P<part>{DAY_PART})\s+(?P<word>yesterday|today|tomorrow)\b", "day_part",
+         "mid-afternoon yesterday", ignore_case=True, trigger="near_day day_part"),
+    Rule("day_beside_weekday", r"\b(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this)\s+)?(?P<wd>{WEEKDAY})\b", "day_beside",
+         "the day before last Tuesday", trigger="weekday"),
     Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
     # a time takes the day named right after it, a bracketed aside allowed between:
     # "10:35 a.m. (0735 GMT) Friday", "5 p.m. EST, Nov. 9"
@@ -284,6 +290,9 @@ RULES: list[Rule] = [
          "relative_unit", "last week", ignore_case=True, trigger="relative unit"),
     Rule("that_unit", r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same)\s+(?P<unit>year|month)\b(?![\s-]+(?:old|long))",
          "anaphoric_unit", "later that year", ignore_case=True, trigger="year_or_month"),
+    Rule("that_day", r"\b(?:(?:later|earlier)\s+(?:that|the\s+same)|(?:that|the)\s+same)\s+(?P<unit>day)\b",
+         "anaphoric_unit", "later that day", ignore_case=True, trigger="unit"),
+    Rule("year_end", r"\b(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)\b", "year_end", "by year-end", ignore_case=True, trigger="year"),
     Rule("the_weekend", r"\b(?:the|this)\s+(?P<unit>weekend)\b", "relative_unit", "over the weekend", ignore_case=True, trigger="weekend"),
     # "for the year", "the full year": the reference's year ("that year" is the narrative's);
     # "the year ended March 31" is a stretch of a year, its end named next
@@ -298,7 +307,8 @@ RULES: list[Rule] = [
          "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$", trigger="ago unit"),
     # financial news: the period compared with, a year before the quarter under report
     Rule("period_year_earlier", r"\b(?:the\s+)?(?:same|corresponding|comparable|like)\s+(?P<unit>period|quarter)\s+(?:of\s+|in\s+)?"
-         r"(?:last\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year)\b|\blast\s+year['’]s\s+(?P<unit2>quarter|period)\b",
+         r"(?:last\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year)\b|\blast\s+year['’]s\s+(?P<unit2>quarter|period)\b"
+         r"|\bthe\s+(?P<unit3>quarter|period)\s+a\s+year\s+(?:earlier|ago|before)\b",
          "year_earlier", "the corresponding period last year", ignore_case=True, trigger="year"),
     Rule("year_period", r"\bthe\s+(?P<y>{YEAR})\s+(?:quarter|period)\b", "year_period", "the 1988 quarter",
          ignore_case=True, trigger="year_digits"),
@@ -364,10 +374,11 @@ TRIGGERS = {
 # Modifiers directly before an expression: TIMEX3 mod and the share of the
 # named span they keep (start, end as fractions), or "to_ref"/"from_ref" for
 # "earlier this year" / "later this month".
+END_SHARE = (2 / 3, 1.0)
 MODIFIERS = [
     (r"(?:the\s+)?(?:very\s+)?(?:early|earlier\s+in|beginning\s+of|start\s+of|outset\s+of)(?:\s+in)?(?:\s+the)?[\s-]+$", "START", (0.0, 1 / 3)),
     (r"(?:the\s+)?(?:mid|middle\s+of|mid-way\s+through)(?:\s+the)?[\s-]+$", "MID", (1 / 3, 2 / 3)),
-    (r"(?:the\s+)?(?:late|later\s+in|end\s+of|close\s+of|turn\s+of)(?:\s+the)?[\s-]+$", "END", (2 / 3, 1.0)),
+    (r"(?:the\s+)?(?:late|later\s+in|end\s+of|close\s+of|turn\s+of)(?:\s+the)?[\s-]+$", "END", END_SHARE),
     (r"earlier\s+$", "START", "to_ref"),
     (r"later\s+$", "END", "from_ref"),
 ]
@@ -389,14 +400,14 @@ RANGE_LINKS = r"^\s*(?:to|until|till|through|and|[-–—])\s*(?:the\s+)?$"
 # ahead. The nearest cue word to the expression decides.
 FUTURE_CUES = (
     # first, so that it wins over "will" alone: "will be paid Dec. 14", "to be completed
-    # by Dec. 15" (the participle is not a report)
-    r"\b(?:(?:will|won['’]t|to|would|shall|should|must|may|might)\s+(?:not\s+)?be\s+[a-z]+|supposed\s+to|"
+    # by Dec. 15" (the participle is not a report). A plan in the past perfect is past:
+    # "had been scheduled for Friday", "had planned to visit Monday".
+    r"\b(?<!\bhad\s)(?<!\bhad\sbeen\s)(?:(?:will|won['’]t|to|would|shall|should|must|may|might)\s+(?:not\s+)?be\s+[a-z]+|supposed\s+to|"
     r"will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
     r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
     r"would|payable|effective|expires?|deadline|expects?|upcoming|next(?!\s+to\b)|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote|"
     # "were planning", "was expected": the auxiliary starts a look ahead, not a report
-    # ("had been scheduled to expire Friday": a plan already past, so not these)
-    r"(?:was|were|is|are|be|(?<!had\s)been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
+    r"(?:was|were|is|are|be|been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
     r"might|as\s+(?:early|soon)\s+as|"
     r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )

@@ -177,6 +177,8 @@ WORDS = st.sampled_from([
     "yesterday", "tomorrow", "tonight", "night", "morning", "noon", "midnight", "recently", "at",
     "moment", "right", "days", "coming", "months", "centuries", "fortnight", "decade", "following",
     "that", "later", "same", "1995", "Friday", "hours", "daily", "every", "future", "currently",
+    "year-end", "Sundays", "each", "ended", "nineteen", "ninety-four", "half", "quarters", "Week",
+    "Minutes", "(", ")", "a.m.", "EST", "Nov.", "day", "before", "afternoon", "1988", "period",
 ])
 TEXT = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join))
 REFERENCE = st.one_of(st.none(), st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
@@ -331,3 +333,83 @@ def test_later_and_earlier_count_from_the_narrative_time():
 ])
 def test_weeks_of_days_halves_and_the_latest_period(text, reference, words, timex):
     assert one(text, reference, words).timex == timex
+
+
+# Constructs added for TimeBank/AQUAINT; each sentence is from (or cut down from) an
+# article whose annotators give the same value.
+@pytest.mark.parametrize("text, reference, words, timex", [
+    # "the year" is the reference's year; "the year ended ..." a year's length
+    ("Sales for the full year were $6.6 billion.", date(1989, 11, 2), "the full year", "1989"),
+    ("It will result in lower earnings for the fiscal year.", date(1989, 11, 2), "the fiscal year", "1989"),
+    ("The unit had revenue of $76 million for the year ended March 31.", date(1989, 11, 1), "the year", "P1Y"),
+    ("The goal is a reduction of $500 million by the end of the year.", date(1989, 10, 30), "the end of the year", "1989"),
+    # the end of the year as one word
+    ("It expects to close the transaction by year-end.", date(1989, 11, 2), "year-end", "1989"),
+    ("Requirements should be in place by year's end.", date(1989, 10, 26), "year's end", "1989"),
+    ("The percentage change is since year-end.", date(1989, 10, 30), "year-end", "1988"),
+    # recurring weekdays and months are SETs
+    ("The third flight departs each Thursday from Perth.", date(1998, 2, 13), "each Thursday", "XXXX-WXX-4"),
+    ("Two flights leave on Monday and Tuesday nights.", date(1998, 2, 13), "Tuesday nights", "XXXX-WXX-2TNI"),
+    ("Orangemen march each July through the town.", date(1998, 3, 22), "each July", "XXXX-07"),
+    ("The market is closed on Sundays.", date(1998, 3, 22), "Sundays", "XXXX-WXX-7"),
+    # years read aloud, with a month or a season
+    ("Unemployment peaked in January nineteen ninety-seven.", date(1998, 2, 27), "January nineteen ninety-seven", "1997-01"),
+    ("It was the winter of nineteen ninety-four.", date(1998, 2, 23), "the winter of nineteen ninety-four", "1994-WI"),
+    # a time takes the day named after it
+    ("The offer was extended until 5 p.m. EST Nov. 9.", date(1989, 11, 2), "5 p.m. EST Nov. 9", "1989-11-09T17:00"),
+    ("The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", date(1998, 8, 8), "10:35 a.m. (0735 GMT) Friday",
+     "1998-08-07T10:35"),
+    # financial news: the year's period of the quarter under report
+    ("Net rose in the third quarter, from $5 million in the 1988 quarter.", date(1989, 10, 30), "the 1988 quarter", "1988-Q3"),
+    ("For the quarter a year ago, it earned $16.3 million.", date(1989, 10, 26), "the quarter a year ago", "1988-Q3"),
+    # halves, also as two quarters or the last half
+    ("the trend that characterized the last half of 1989", date(1989, 10, 26), "the last half of 1989", "1989-H2"),
+    ("through at least the first two quarters of 1990", date(1989, 10, 26), "the first two quarters of 1990", "1990-H1"),
+    ("But a minute and a half later, a pilot called.", date(1998, 1, 14), "a minute and a half", "PT1M30S"),
+    # the century without "the", the near term, a day part before "yesterday"
+    ("She is a 20th century democrat.", date(1998, 2, 13), "20th century", "19"),
+    ("It plans an offering in the near future.", date(1989, 10, 26), "the near future", "FUTURE_REF"),
+    ("Trading was halted at mid-afternoon yesterday.", date(1989, 11, 2), "mid-afternoon yesterday", "1989-11-01TAF"),
+    ("He appeared in court the day before last Tuesday.", date(2000, 2, 24), "the day before last Tuesday", "2000-02-21"),
+    # a season after "into" or "of the early"
+    ("Demand held well into the summer.", date(1989, 10, 26), "summer", "1989-SU"),
+    ("Shipments rose from the low levels of the early summer.", date(1989, 10, 26), "the early summer", "1989-SU"),
+    # a day the narrative is on
+    ("Slepian was killed on Oct. 23, 1998. Earlier that day, the family sent a fax.", date(1999, 10, 24),
+     "Earlier that day", "1998-10-23"),
+    ("Shares closed lower Friday, down 4.5% from the previous Friday.", date(1989, 10, 30), "the previous Friday", "1989-10-20"),
+])
+def test_timebank_constructs(text, reference, words, timex):
+    assert one(text, reference, words).timex == timex
+
+
+@pytest.mark.parametrize("text", [
+    "Iraq imports about three-quarters of its foodstuffs.",      # a share, not a duration
+    "The firm has more than a quarter of the market.",
+    "It would be a second betrayal, she said.",                 # an ordinal
+    'Baker, speaking on ABC News\' "This Week," said so.',      # names
+    "Gonzalez said on CBS's ''60 Minutes.''",
+    "It was like Gary Cooper in High Noon.",
+    "This is VOA Today.",
+])
+def test_shares_ordinals_and_names_are_not_times(text):
+    assert find_dates(text, date(2000, 4, 17)) == []
+
+
+@pytest.mark.parametrize("text, reference, words, timex", [
+    # a plan in the past perfect is already past
+    ("The vote had been scheduled for Friday, but it was put off.", date(1989, 10, 30), "Friday", "1989-10-27"),
+    # an irregular past tense looks back, even with "would" later in the sentence
+    ("Officials over the weekend became more open in declaring that the allies would win.", date(1991, 2, 25),
+     "the weekend", "1991-W08-WE"),
+])
+def test_past_perfect_plans_and_irregular_past_tenses_look_back(text, reference, words, timex):
+    assert one(text, reference, words).timex == timex
+
+
+def test_a_forecast_quarter_is_not_the_quarter_under_report():
+    found = {e.text: e.timex for e in find_dates(
+        "Losses will last through the third quarter of 1990. In the year-ago period, Bethlehem earned $101 million.",
+        date(1989, 10, 26))}
+    # the year-ago period is the last quarter reported, not a year before the forecast one
+    assert found["the year-ago period"] == "1988-Q3"
