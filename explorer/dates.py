@@ -144,6 +144,7 @@ _RANGE_LINK = re.compile(g.RANGE_LINKS, re.IGNORECASE)
 _FUTURE = re.compile(g.FUTURE_CUES, re.IGNORECASE)
 _PAST = re.compile(g.PAST_CUES, re.IGNORECASE)
 _WEAK_PAST = re.compile(g.WEAK_PAST_CUES, re.IGNORECASE)
+_PAST_PLAN = re.compile(g.PAST_PLANS, re.IGNORECASE)
 _TITLE_WORD = re.compile(g.TITLE_WORDS)
 WEAK_PAST = "weak past"  # a cue's direction only: it points back, and is never firm
 _CONTEXT = 40  # characters looked at before and after a match for cues and vetoes after it
@@ -852,6 +853,9 @@ def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
     found = [(m.start(), m.end(), direction)
              for regex, direction in ((_FUTURE, FUTURE), (_PAST, PAST), (_WEAK_PAST, WEAK_PAST))
              for m in regex.finditer(text, s, e)]
+    plans = [m.span() for m in _PAST_PLAN.finditer(text, s, e)]
+    if plans:  # "had been scheduled": its future cues point back
+        found = [(a, b, PAST if d == FUTURE and any(ps <= a < pe for ps, pe in plans) else d) for a, b, d in found]
     found.sort(key=lambda c: (c[1], c[2] != FUTURE))  # at a tie, a future cue wins ("scheduled")
     by_start = sorted(found, key=lambda c: (c[0], c[2] != FUTURE))
     return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start])

@@ -128,6 +128,28 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
+def _trie(words) -> str:
+    """An alternation of plain words as a trie ("s(?:aid|ays)"): the regex engine tries
+    one branch per letter, not every word, which matters for long cue lists."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?" if len(branches) == 1 else body + "?"
+        return body
+
+    return build(tree)
+
+
 def _capitalised(words) -> str:
     return _alternation(w.capitalize() for w in words)
 
@@ -291,7 +313,7 @@ RULES: list[Rule] = [
     Rule("that_unit", r"\b(?:(?:later|earlier)\s+(?:in\s+)?)?(?:that|the\s+same)\s+(?P<unit>year|month)\b(?![\s-]+(?:old|long))",
          "anaphoric_unit", "later that year", ignore_case=True, trigger="year_or_month"),
     Rule("that_day", r"\b(?:(?:later|earlier)\s+(?:that|the\s+same)|(?:that|the)\s+same)\s+(?P<unit>day)\b",
-         "anaphoric_unit", "later that day", ignore_case=True, trigger="unit"),
+         "anaphoric_unit", "later that day", ignore_case=True, trigger="day"),
     Rule("year_end", r"\b(?:the\s+)?(?:year[-\s]end|year['’]s\s+end)\b", "year_end", "by year-end", ignore_case=True, trigger="year"),
     Rule("the_weekend", r"\b(?:the|this)\s+(?P<unit>weekend)\b", "relative_unit", "over the weekend", ignore_case=True, trigger="weekend"),
     # "for the year", "the full year": the reference's year ("that year" is the narrative's);
@@ -318,7 +340,8 @@ RULES: list[Rule] = [
          "anchored_duration", "over the past five years", ignore_case=True, not_before=r"[\d,.$]$", trigger="relative unit"),
     Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True, trigger="relative plural_unit"),
     # not "three-quarters of its food" (a share), not "a second term" (an ordinal)
-    Rule("duration", r"(?<![\w$£€.,])(?!an?\s+second\s+(?!later|earlier|ago|before|after|or|and)[a-z])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b)",
+    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b"
+         r"|(?<=\ba\ssecond)\s+(?!later|earlier|ago|before|after|or|and)[a-z])",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER, trigger="unit"),
     Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True, trigger="recent plural_unit"),
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
@@ -364,6 +387,7 @@ TRIGGERS = {
     "plural_unit": r"^(?:" + "|".join(sorted(PLURAL_UNITS)) + r")$",
     "recent": r"^recent$",
     "year": r"^year$",
+    "day": r"^day$",
     "period": r"^period$",
     "year_or_month": r"^(?:year|month)$",
     "century": r"^century$",
@@ -400,9 +424,8 @@ RANGE_LINKS = r"^\s*(?:to|until|till|through|and|[-–—])\s*(?:the\s+)?$"
 # ahead. The nearest cue word to the expression decides.
 FUTURE_CUES = (
     # first, so that it wins over "will" alone: "will be paid Dec. 14", "to be completed
-    # by Dec. 15" (the participle is not a report). A plan in the past perfect is past:
-    # "had been scheduled for Friday", "had planned to visit Monday".
-    r"\b(?<!\bhad\s)(?<!\bhad\sbeen\s)(?:(?:will|won['’]t|to|would|shall|should|must|may|might)\s+(?:not\s+)?be\s+[a-z]+|supposed\s+to|"
+    # by Dec. 15" (the participle is not a report)
+    r"\b(?:(?:will|won['’]t|to|would|shall|should|must|may|might)\s+(?:not\s+)?be\s+[a-z]+|supposed\s+to|"
     r"will|won['’]t|shall|['’]ll|going\s+to|to\s+take\s+place|scheduled|to\s+be\s+held|"
     r"is\s+to|are\s+to|plans?\s+to|planned|planning|expected\s+to|is\s+due|are\s+due|due\s+to\s+(?:be|take|start|begin|open|meet|speak|visit|hold)|"
     r"would|payable|effective|expires?|deadline|expects?|upcoming|next(?!\s+to\b)|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote|"
@@ -411,15 +434,19 @@ FUTURE_CUES = (
     r"might|as\s+(?:early|soon)\s+as|"
     r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )
-PAST_CUES = (
-    r"\b(?:said|says|told|announced|reported|was|were|had|did|been|ago|last|earlier|since|"
-    r"agreed|freed|guaranteed|decreed|"
-    r"recalled|stated|issued|named|held|met|took|began|came|went|made|gave|won|lost|bought|sold|"
-    r"paid|left|fled|led|saw|fell|rose|spent|told|wrote|spoke|ran|sent|felt|kept|brought|"
+PAST_WORDS = (
+    "said says told announced reported was were had did been ago last earlier since "
+    "agreed freed guaranteed decreed "
+    "recalled stated issued named held met took began came went made gave won lost bought sold "
+    "paid left fled led saw fell rose spent wrote spoke ran sent felt kept brought "
     # past tenses unlike their participles ("became", not "found": "when the case is found")
-    r"became|knew|broke|chose|drove|grew|threw|arose|shook|swore|tore|wore|withdrew|rode|rang|sang|"
-    r"flew|froze|stole|sank|forgave|forgot|overtook|undertook|forbade|hid|bit|ate|drank)\b"
-)
+    "became knew broke chose drove grew threw arose shook swore tore wore withdrew rode rang sang "
+    "flew froze stole sank forgave forgot overtook undertook forbade hid bit ate drank"
+).split()
+PAST_CUES = r"\b" + _trie(PAST_WORDS) + r"\b"
+# A plan in the past perfect is past: the future cues inside these words point back
+# ("had been scheduled for Friday", "had planned to visit Monday").
+PAST_PLANS = r"\bhad\s+(?:been\s+)?(?:scheduled|planned|planning|expected|due|set|slated|supposed|going|about)\b"
 # Any other past participle points back too, but only weakly: it may be an adjective
 # ("preferred shares on Oct. 31"), so it never holds a date against a nearer reading.
 # Lower case only: "United" is not a past tense; "-eed" words are not past tenses,
