@@ -421,7 +421,7 @@ def _day_part(groups, ctx, words):
     return _day(_DAY_OFFSETS[word], ctx, part)
 
 
-def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None) -> date | None:
+def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None, possessive: bool = False) -> date | None:
     ref = ref or ctx.reference
     back = (ref.weekday() - wd) % 7  # days since the latest such weekday (0 = today)
     if rel in ("last", "past"):
@@ -430,7 +430,12 @@ def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None) -> date | Non
         return p.shift(ref, (wd - ref.weekday()) % 7 or 7, "day")
     if rel == "this":
         return p.iso_week_span(ref)[0] + (date(2000, 1, 3 + wd) - date(2000, 1, 3))
-    if ctx.direction in (FUTURE, FIRM_FUTURE):
+    direction = ctx.direction
+    if possessive and direction != FIRM_FUTURE:
+        # "Wednesday's ruling" names an event as known: past, unless a future cue stands
+        # right next to it ("will attend Friday's meeting")
+        direction = PAST
+    if direction in (FUTURE, FIRM_FUTURE):
         return p.shift(ref, (wd - ref.weekday()) % 7, "day")
     return p.shift(ref, -back, "day")
 
@@ -462,7 +467,7 @@ def _weekday(groups, ctx, words):
     rel = {"previous": "last", "following": "next"}.get(words[-1], words[-1]) if words else ""
     # "the previous Friday", "the following Monday": from the day the narrative is on
     base = ctx.anchor_day("day") if words[:1] == ["the"] else None
-    day = _safe(_weekday_date, wd, rel, ctx, base)
+    day = _safe(_weekday_date, wd, rel, ctx, base, groups.get("possessive") is not None)
     if day is None:
         return None
     if part:

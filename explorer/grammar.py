@@ -300,7 +300,7 @@ RULES: list[Rule] = [
          "mid-afternoon yesterday", ignore_case=True, trigger="near_day day_part"),
     Rule("day_beside_weekday", r"\b(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this)\s+)?(?P<wd>{WEEKDAY})\b", "day_beside",
          "the day before last Tuesday", trigger="weekday"),
-    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
+    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?P<possessive>(?=['’]s\b))?(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
     # a time takes the day named right after it, a bracketed aside allowed between:
     # "10:35 a.m. (0735 GMT) Friday", "5 p.m. EST, Nov. 9"
     Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:(?:\s*\([^()\n]{1,24}\))?,?\s+(?:on\s+)?"
@@ -325,7 +325,7 @@ RULES: list[Rule] = [
          ignore_case=True, trigger="year"),
     Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through|into|of|for|throughout)\s+the\s+(?:(?:early|late|mid)[\s-]+)?|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
          "season", "in the summer", ignore_case=True, span="expr", trigger="season"),
-    Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
+    Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
          "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$", trigger="ago unit"),
     # financial news: the period compared with, a year before the quarter under report
     Rule("period_year_earlier", r"\b(?:the\s+)?(?:same|corresponding|comparable|like)\s+(?P<unit>period|quarter)\s+(?:of\s+|in\s+)?"
@@ -431,7 +431,7 @@ FUTURE_CUES = (
     r"would|payable|effective|expires?|deadline|expects?|upcoming|next(?!\s+to\b)|intends?\s+to|set\s+to|slated|coming|tomorrow|to\s+begin|to\s+start|to\s+open|to\s+speak|to\s+visit|to\s+meet|to\s+hold|to\s+vote|"
     # "were planning", "was expected": the auxiliary starts a look ahead, not a report
     r"(?:was|were|is|are|be|been)\s+(?:planning|scheduled|expected|due|set|slated|going|about)|"
-    r"might|as\s+(?:early|soon)\s+as|"
+    r"might|as\s+(?:early|soon)\s+as|ahead\s+of|"
     r"(?:postponed|adjourned|deferred|delayed|extended|pushed\s+back|put\s+off)(?:\s+[\w'’]+){0,4}?\s+(?:until|till|to))\b"
 )
 PAST_WORDS = (

@@ -370,6 +370,7 @@ def test_weeks_of_days_halves_and_the_latest_period(text, reference, words, time
     ("She is a 20th century democrat.", date(1998, 2, 13), "20th century", "19"),
     ("It plans an offering in the near future.", date(1989, 10, 26), "the near future", "FUTURE_REF"),
     ("Trading was halted at mid-afternoon yesterday.", date(1989, 11, 2), "mid-afternoon yesterday", "1989-11-01TAF"),
+    ("Then, a week or so ago, the general picked Saturday night.", date(1991, 2, 25), "a week or so ago", "1991-W08"),
     ("He appeared in court the day before last Tuesday.", date(2000, 2, 24), "the day before last Tuesday", "2000-02-21"),
     # a season after "into" or "of the early"
     ("Demand held well into the summer.", date(1989, 10, 26), "summer", "1989-SU"),
@@ -402,6 +403,13 @@ def test_shares_ordinals_and_names_are_not_times(text):
     # an irregular past tense looks back, even with "would" later in the sentence
     ("Officials over the weekend became more open in declaring that the allies would win.", date(1991, 2, 25),
      "the weekend", "1991-W08-WE"),
+    # a possessive weekday names a known event: past, though "would" comes before it ...
+    ("Relatives said they would look for ways to get around Wednesday's ruling.", date(2000, 1, 7),
+     "Wednesday", "2000-01-05"),
+    # ... unless a future cue stands right next to it
+    ("She will attend Friday's meeting in Havana.", date(2000, 1, 5), "Friday", "2000-01-07"),
+    # "ahead of" looks ahead
+    ("Traders squared positions ahead of the weekend.", date(1989, 10, 30), "the weekend", "1989-W44-WE"),
 ])
 def test_past_perfect_plans_and_irregular_past_tenses_look_back(text, reference, words, timex):
     assert one(text, reference, words).timex == timex
