@@ -296,7 +296,7 @@ RULES: list[Rule] = [
     Rule("tonight", r"\b(?P<word>tonight|last\s+night|overnight|this\s+(?:morning|afternoon|evening))\b", "day_part", "this morning", ignore_case=True, trigger="day_part"),
     Rule("weekday_part", r"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<wd>{WEEKDAY})\s+(?P<part>{DAY_PART})\b", "weekday", "Friday morning", trigger="weekday"),
     Rule("relative_day_part", r"\b(?P<word>yesterday|tomorrow)\s+(?P<part>{DAY_PART})\b", "day_part", "yesterday afternoon", ignore_case=True, trigger="near_day"),
-    Rule("day_part_relative", r"\b(?:(?:early|late|mid)[\s-]?)?(?P<part>{DAY_PART})\s+(?P<word>yesterday|today|tomorrow)\b", "day_part",
+    Rule("day_part_relative", r"\b(?:(?:early|late|mid)[\s-])?(?P<part>{DAY_PART})\s+(?P<word>yesterday|today|tomorrow)\b", "day_part",
          "mid-afternoon yesterday", ignore_case=True, trigger="near_day day_part"),
     Rule("day_beside_weekday", r"\b(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this)\s+)?(?P<wd>{WEEKDAY})\b", "day_beside",
          "the day before last Tuesday", trigger="weekday"),
