@@ -108,7 +108,7 @@ HOLIDAYS = {
 
 # Recurrences (TIMEX3 SET): word -> value.
 SETS = {
-    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+    "hourly": "PT1H", "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
     "annually": "P1Y", "yearly": "P1Y", "every day": "P1D",
     "each day": "P1D", "every week": "P1W", "each week": "P1W", "every month": "P1M",
     "each month": "P1M", "every year": "P1Y", "each year": "P1Y", "every quarter": "P1Q",
@@ -340,7 +340,7 @@ RULES: list[Rule] = [
          "anchored_duration", "over the past five years", ignore_case=True, not_before=r"[\d,.$]$", trigger="relative unit"),
     Rule("anchored_plural", r"\b(?:the\s+)?(?P<rel>past|last|previous|next|coming)\s+(?P<unit>{UNITS})\b", "anchored_duration", "the past months", ignore_case=True, trigger="relative plural_unit"),
     # not "three-quarters of its food" (a share), not "a second term" (an ordinal)
-    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b"
+    Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?(?:\s+(?:more|additional|extra|further|trading|business|working))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b"
          r"|(?<=\ba\ssecond)\s+(?!later|earlier|ago|before|after|or|and)[a-z])",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER, trigger="unit"),
     Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True, trigger="recent plural_unit"),
@@ -373,7 +373,7 @@ TRIGGERS = {
     "spoken": r"nineteen|twenty|thousand",
     "decade_word": r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies",
     "holiday": r"^(?:christmas|new|valentine|halloween|may|women|rights|thanksgiving|labor|memorial|boxing)$",
-    "set": r"daily|nightly|weekly|monthly|annually|yearly|every|each",
+    "set": r"hourly|daily|nightly|weekly|monthly|annually|yearly|every|each",
     "ago": r"^(?:ago|earlier|before|later|hence|now)$",
     "year_digits": r"^(?:1\d{3}|20\d\d)$",
     "decade_digits": r"^(?:\d0|1\d\d0|20\d0)$",

@@ -371,6 +371,11 @@ def test_later_and_earlier_count_from_the_narrative_time():
     ("It plans an offering in the near future.", date(1989, 10, 26), "the near future", "FUTURE_REF"),
     ("Trading was halted at mid-afternoon yesterday.", date(1989, 11, 2), "mid-afternoon yesterday", "1989-11-01TAF"),
     ("Then, a week or so ago, the general picked Saturday night.", date(1991, 2, 25), "a week or so ago", "1991-W08"),
+    # durations with "more", "additional", "trading"; "hourly" recurs
+    ("Elian will stay for at least two more weeks.", date(2000, 6, 1), "two more weeks", "P2W"),
+    ("It may be extended for an additional year.", date(1989, 11, 2), "an additional year", "P1Y"),
+    ("Eight trading days after Oct. 12, the index was down 6%.", date(1989, 10, 30), "Eight trading days", "P8D"),
+    ("Average hourly earnings rose 4 cents.", date(1998, 2, 6), "hourly", "PT1H"),
     ("He appeared in court the day before last Tuesday.", date(2000, 2, 24), "the day before last Tuesday", "2000-02-21"),
     # a season after "into" or "of the early"
     ("Demand held well into the summer.", date(1989, 10, 26), "summer", "1989-SU"),
