@@ -664,7 +664,8 @@ def _ago(groups, ctx, words):
         return None
     if g.UNITS[unit][2]:
         return Value("TIME", day.isoformat(), (day, day), "time")
-    return _value_at(day, unit)
+    # "a decade ago" measures back ten years to a year, not to a calendar decade
+    return _value_at(day, "year" if unit in ("decade", "century") else unit)
 
 
 def _value_at(day: date, unit: str) -> Value:

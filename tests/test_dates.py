@@ -371,6 +371,8 @@ def test_later_and_earlier_count_from_the_narrative_time():
     ("It plans an offering in the near future.", date(1989, 10, 26), "the near future", "FUTURE_REF"),
     ("Trading was halted at mid-afternoon yesterday.", date(1989, 11, 2), "mid-afternoon yesterday", "1989-11-01TAF"),
     ("Then, a week or so ago, the general picked Saturday night.", date(1991, 2, 25), "a week or so ago", "1991-W08"),
+    # "a decade ago" measures back to a year, not to a calendar decade
+    ("Poland joined the fight a decade ago.", date(1999, 3, 12), "a decade ago", "1989"),
     # durations with "more", "additional", "trading"; "hourly" recurs
     ("Elian will stay for at least two more weeks.", date(2000, 6, 1), "two more weeks", "P2W"),
     ("It may be extended for an additional year.", date(1989, 11, 2), "an additional year", "P1Y"),
