@@ -446,7 +446,8 @@ PAST_WORDS = (
 PAST_CUES = r"\b" + _trie(PAST_WORDS) + r"\b"
 # A plan in the past perfect is past: the future cues inside these words point back
 # ("had been scheduled for Friday", "had planned to visit Monday").
-PAST_PLANS = r"\bhad\s+(?:been\s+)?(?:scheduled|planned|planning|expected|due|set|slated|supposed|going|about)\b"
+PAST_PLANS = (r"\bhad\s+(?:been\s+)?(?:scheduled|planned|planning|expected|due|set|slated|supposed|going|about)\b"
+              r"(?:\s+to\s+[a-z]+)?")  # and its verb: "had been due to expire Friday"
 # Any other past participle points back too, but only weakly: it may be an adjective
 # ("preferred shares on Oct. 31"), so it never holds a date against a nearer reading.
 # Lower case only: "United" is not a past tense; "-eed" words are not past tenses,

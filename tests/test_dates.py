@@ -284,6 +284,7 @@ def test_trigger_gating_only_saves_time_on_the_seeds():
     ("It posted net income for the fiscal-first quarter ended Sept. 30.", date(1989, 10, 26), "first quarter", "1989-Q1"),
     # a plan in the past perfect is already past
     ("The vote had been scheduled for Friday, but it was put off.", date(1989, 10, 30), "Friday", "1989-10-27"),
+    ("The offer had been due to expire Friday evening.", date(1989, 10, 30), "Friday evening", "1989-10-27TEV"),
     # an irregular past tense looks back, even with "would" later in the sentence
     ("Officials over the weekend became more open in declaring that the allies would win.", date(1991, 2, 25),
      "the weekend", "1991-W08-WE"),
