@@ -123,23 +123,18 @@ SPOKEN_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen"
 
 
 def _alternation(words) -> str:
-    """Longest first, so that 'Sept' wins over 'Sep'; '.' and spaces escaped."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-
-def _trie(words) -> str:
-    """An alternation of plain words as a trie ("s(?:aid|ays)"): the regex engine tries
-    one branch per letter, not every word, which matters for long cue lists."""
+    """Any of `words`, as a trie ("s(?:aid|ays)"): the regex engine tries one branch per
+    letter, not every word. The longer of two words wins ('Sept' over 'Sep'); a space
+    matches any run of white space."""
     tree: dict = {}
-    for word in words:
+    for word in set(words):
         node = tree
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def build(node) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -443,7 +438,7 @@ PAST_WORDS = (
     "became knew broke chose drove grew threw arose shook swore tore wore withdrew rode rang sang "
     "flew froze stole sank forgave forgot overtook undertook forbade hid bit ate drank"
 ).split()
-PAST_CUES = r"\b" + _trie(PAST_WORDS) + r"\b"
+PAST_CUES = r"\b(?:" + _alternation(PAST_WORDS) + r")\b"
 # A plan in the past perfect is past: the future cues inside these words point back
 # ("had been scheduled for Friday", "had planned to visit Monday").
 PAST_PLANS = (r"\bhad\s+(?:been\s+)?(?:scheduled|planned|planning|expected|due|set|slated|supposed|going|about)\b"
