@@ -941,8 +941,8 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
         sentence = sentences[si] if sentences else (0, len(text))
         sentence = sentence if sentence[0] <= start else (start, end)
         title = _TITLE_WORD.search(text, start, end)
-        if title and re.search(r"[^\W_]", text[sentence[0]:title.start()]):
-            continue  # a name: "60 Minutes", "This Week"
+        if title and text[max(sentence[0], title.start() - 8):title.start()].rstrip()[-1:].isalnum():
+            continue  # a name: "60 Minutes", "This Week", not "MINSK — Now ..."
         def read_direction(sentence=sentence, start=start, end=end):
             if sentence not in cue_cache:
                 cue_cache[sentence] = _cues(text, sentence)

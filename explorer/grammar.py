@@ -461,8 +461,9 @@ STRONG_CUE_CHARS = 12
 AFTER_CUE_WEIGHT = 2
 WEAK_CUE_CHARS = 5  # the same for a weak cue: "opened on March 3", not "preferred shares on Oct. 31"
 
-# Temporal words capitalised after a sentence's first word belong to names, not
-# times: "60 Minutes", ABC's "This Week", "USA Today", "High Noon".
+# A temporal word capitalised right after another word belongs to a name, not a
+# time: "60 Minutes", ABC's "This Week", "USA Today", "High Noon" (but not "Now" that
+# opens a sentence or follows a dateline's dash).
 TITLE_WORDS = r"\b(?:Weeks?|Weekend|Minutes|Hours|Months|Years|Today|Tonight|Tomorrow|Noon|Midnight|Now)\b"
 
 # Lines at the head of a document that carry its publication stamp.

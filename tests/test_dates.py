@@ -411,6 +411,11 @@ def test_shares_ordinals_and_names_are_not_times(text):
     assert find_dates(text, date(2000, 4, 17)) == []
 
 
+def test_a_capitalised_time_word_opening_a_clause_is_still_a_time():
+    assert one("MINSK — Now the opposition is in exile.", date(2021, 12, 10)).timex == "PRESENT_REF"
+    assert one("“Today we mourn,” she said.", date(2021, 12, 10)).timex == "2021-12-10"
+
+
 def test_a_forecast_quarter_is_not_the_quarter_under_report():
     found = {e.text: e.timex for e in find_dates(
         "Losses will last through the third quarter of 1990. In the year-ago period, Bethlehem earned $101 million.",
