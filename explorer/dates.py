@@ -479,7 +479,7 @@ def _day_beside(groups, ctx, words):
     """"the day before last Tuesday": a day from a weekday."""
     day = _weekday(groups, ctx, words)
     if day is None or day.span is None:
-        return day
+        return day and Value("DATE", "XXXX-XX-XX", None, "day")
     shifted = _safe(p.shift, day.span[0], 1 if groups["dir"].lower() == "after" else -1, "day")
     return _value_at(shifted, "day") if shifted else None
 
@@ -499,7 +499,7 @@ def _clock(groups, ctx, words):
     clock = g.DAY_PARTS[part.lower()] if part else _clock_time(groups["clock"])
     if groups.get("date"):
         day = _calendar(groups, ctx, groups["date"])
-        if day is not None and day.span:
+        if day is not None:  # placed, or XXXX-11-09 without a reference
             return Value("TIME", f"{day.timex}T{clock}", day.span, "time")
     if groups.get("wd") and ctx.reference is not None:
         day = _weekday_date(g.WEEKDAYS[groups["wd"].lower()], "", ctx)
@@ -581,9 +581,9 @@ def _relative_season(code, step, ctx):
     seasons = [_season_value(code, y) for y in range(ref.year - 2, ref.year + 2)]
     seasons = [s for s in seasons if s[1]]
     if step < 0:  # last summer: the latest that has ended
-        timex, span = [s for s in seasons if s[1][1] < ref][-1]
+        timex, span = ([s for s in seasons if s[1][1] < ref] or [(f"XXXX-{code}", None)])[-1]
     elif step > 0:  # next summer: the first that has not begun
-        timex, span = next(s for s in seasons if s[1][0] > ref)
+        timex, span = next((s for s in seasons if s[1][0] > ref), (f"XXXX-{code}", None))
     else:  # this summer: the reference year's (this winter: the one under way or to come)
         year = ref.year - 1 if code == "WI" and ref.month <= 2 else ref.year
         timex, span = _season_value(code, year)
@@ -599,7 +599,8 @@ def _anchored(n, unit, sign, ctx) -> Value:
         days = math.ceil(n / (24 if unit == "hour" else 1440))
         far = p.shift(ref, sign * max(days, 0), "day")
     else:
-        far = _safe(p.shift, _safe(p.shift, ref, sign * n, unit), -sign, "day")
+        end = _safe(p.shift, ref, sign * n, unit)
+        far = end and _safe(p.shift, end, -sign, "day")
     if far is None:
         return Value("DURATION", timex, None, g.UNITS[unit][1])
     span = (far, ref) if sign < 0 else (ref, far)
@@ -956,7 +957,7 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
         if value is None:
             continue
         if (value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest")
-                and value.span[1] < reference):  # results are reported for a quarter that has ended
+                and (reference is None or value.span[1] < reference)):  # results are of a quarter ended
             topic = _quarter_of(value.span[0])
         if value.span and value.type in ("DATE", "TIME") and value.granularity != "present":
             anchor = (value.span[0], value.granularity)  # the narrative moves on

@@ -125,6 +125,8 @@ def test_without_reference_absolute_dates_resolve_and_relative_ones_say_so():
     assert (found["last week"].timex, found["last week"].date_start) == ("XXXX-WXX", None)
     assert (found["December 10"].timex, found["December 10"].date_start) == ("XXXX-12-10", None)
     assert (found["Friday"].timex, found["Friday"].date_start) == ("XXXX-WXX-5", None)
+    found = {e.text: e.timex for e in find_dates("It expires at 5 p.m. EST Nov. 9, the day after Tuesday.", None)}
+    assert found == {"5 p.m. EST Nov. 9": "XXXX-11-09T17:00", "the day after Tuesday": "XXXX-XX-XX"}
 
 
 # --- never dates ---------------------------------------------------------------------
@@ -414,6 +416,12 @@ def test_shares_ordinals_and_names_are_not_times(text):
 def test_a_capitalised_time_word_opening_a_clause_is_still_a_time():
     assert one("MINSK — Now the opposition is in exile.", date(2021, 12, 10)).timex == "PRESENT_REF"
     assert one("“Today we mourn,” she said.", date(2021, 12, 10)).timex == "2021-12-10"
+
+
+def test_a_quarter_under_report_without_a_reference_date():
+    found = {e.text: e.timex for e in find_dates(
+        "Net rose in the third quarter of 2021, from $5 million in the 2020 quarter.", None)}
+    assert found == {"the third quarter of 2021": "2021-Q3", "the 2020 quarter": "2020-Q3"}
 
 
 def test_a_forecast_quarter_is_not_the_quarter_under_report():

@@ -155,9 +155,10 @@ def test_engine_budget_raises():
         find_dates("On 28 October 2020 police came. " * 5000, date(2021, 1, 1), budget=0.0)
 
 
-@pytest.mark.parametrize("reference", [date(9999, 12, 31), date(1, 1, 1), date(2999, 2, 28)])
+@pytest.mark.parametrize("reference", [date(9999, 12, 31), date(1, 1, 1), date(1, 3, 1), date(2999, 2, 28)])
 def test_extreme_reference_dates_do_not_break_the_engine(reference):
-    text = "Last week, next year, on Friday, since August, 2 years ago, the past weekend, in 99999 and in year 0."
+    text = ("Last week, next year, on Friday, since August, 2 years ago, the past weekend, in 99999 and in year 0. "
+            "Over the past five years and the next five years, last summer and next winter, by year-end.")
     for e in find_dates(text, reference):
         assert e.date_start is None or e.date_start <= e.date_end
 
