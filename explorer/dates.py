@@ -768,14 +768,20 @@ def _recurring(groups, ctx, words):
 
 
 NORMALIZERS = {
-    "spoken_year": _spoken_year, "holiday": _holiday, "set": _set, "recurring": _recurring,
-    "calendar": _calendar, "year": _year, "decade": _decade, "century": _century,
-    "season": _season, "quarter": _quarter, "quarter_latest": _quarter_latest,
-    "half": _half, "relative_day": _relative_day, "day_part": _day_part,
-    "weekday": _weekday, "day_beside": _day_beside, "month_relative": _month_relative, "clock": _clock, "relative_unit": _relative_unit,
-    "anaphoric_unit": _anaphoric_unit, "week_of": _week_of,
-    "ago": _ago, "year_earlier": _year_earlier, "year_end": _year_end, "year_period": _year_period, "anchored_duration": _anchored_duration,
-    "duration": _duration, "one_unit": _one_unit, "vague_duration": _vague_duration, "vague_ref": _vague_ref,
+    # calendar words and numbers
+    "calendar": _calendar, "week_of": _week_of, "year": _year, "spoken_year": _spoken_year,
+    "decade": _decade, "century": _century, "season": _season, "holiday": _holiday,
+    "quarter": _quarter, "quarter_latest": _quarter_latest, "half": _half,
+    "year_period": _year_period, "year_earlier": _year_earlier, "year_end": _year_end,
+    # days and times
+    "relative_day": _relative_day, "day_part": _day_part, "weekday": _weekday,
+    "day_beside": _day_beside, "clock": _clock,
+    # relative to the reference or to the narrative
+    "month_relative": _month_relative, "relative_unit": _relative_unit,
+    "anaphoric_unit": _anaphoric_unit, "ago": _ago,
+    # lengths of time, recurrences, vague references
+    "anchored_duration": _anchored_duration, "duration": _duration, "one_unit": _one_unit,
+    "vague_duration": _vague_duration, "set": _set, "recurring": _recurring, "vague_ref": _vague_ref,
 }
 assert {r.normalizer for r in g.RULES} <= NORMALIZERS.keys(), "a rule names an unknown normalizer"
 
