@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import gc
 import os
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import chart, export, filters, render
+from explorer import chart, export, filters, render, uploads, workers
 from explorer.catalog import Catalog
-from explorer.corpus import build_document, safe_name
-from explorer.events import build_table, read_table, sort_events
+from explorer.corpus import MAX_DOCUMENT_BYTES, MB
+from explorer.events import read_table, sort_events
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
@@ -23,14 +22,13 @@ SEED_TABLE = Path(os.environ.get("EVENTS_TABLE") or ROOT / "data" / "events.csv"
 SHOWN_PASSAGES = 100
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
-MAX_UPLOAD_FILES = 200
-MAX_SESSION_BYTES = 50 * 1024 * 1024  # all uploads of one session together
 
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
 def seed_data() -> Catalog:
+    """The corpus every reader shares (no reader's data is ever added to it)."""
     catalog = Catalog(read_table(SEED_TABLE))
     chart.prepare()
     # The seeds, the chart schema and the libraries live as long as the server: freezing
@@ -39,90 +37,123 @@ def seed_data() -> Catalog:
     return catalog
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def uploaded_events(name: str, data: bytes, published: date | None):
-    """One uploaded file's events, or the reason it could not be read."""
+def release(files) -> None:
+    """Give Streamlit's copies of uploaded files back at once: the session's own store
+    holds what it took, within its limits (Streamlit would keep every file until the
+    session ends)."""
     try:
-        doc = build_document(name, data, {"published": published.isoformat() if published else ""})
-    except ValueError as exc:
-        return None, str(exc), None, []
-    table, slow = build_table([doc])
-    if slow:
-        return None, slow[0].reason, None, []
-    return table, None, doc.published, doc.repairs
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        for f in files:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, f.file_id)
+    except Exception:  # an older or newer Streamlit without this: the files go with the session
+        pass
 
 
-def read_uploads(files, dates: dict[str, date | None]):
-    tables, problems, found, repairs = [], [], {}, []
-    total = 0
-    bar = st.progress(0.0, text="Reading your articles…") if len(files) > 3 else None
-    for i, f in enumerate(files[:MAX_UPLOAD_FILES]):
-        name = safe_name(f.name)
-        data = f.getvalue()
-        total += len(data)
-        if total > MAX_SESSION_BYTES:
-            problems.append(f"{name}: over the {MAX_SESSION_BYTES // 2**20} MB this session holds; not read")
-            continue
-        table, problem, published, fixed = uploaded_events(name, data, dates.get(name))
-        if problem:
-            problems.append(f"{name}: {problem}")
-        else:
-            tables.append(table)
-            found[name] = published
-            repairs += [f"{name}: {r}" for r in fixed]
-        if bar:
-            bar.progress((i + 1) / len(files), text=f"Read {i + 1} of {len(files)} files")
-    if len(files) > MAX_UPLOAD_FILES:
-        problems.append(f"only the first {MAX_UPLOAD_FILES} files were read")
-    if bar:
-        bar.empty()
-    return tables, problems, found, repairs
+def session_catalog(seeds: Catalog, read) -> Catalog:
+    """The seeds plus this session's uploads, indexed once per set of results and kept
+    in this session only."""
+    key = tuple(upload.key() for upload, _ in read)
+    kept = st.session_state.get("catalog")
+    if kept and kept[0] == key:
+        return kept[1]
+    table = sort_events(pd.concat([seeds.table, uploads.combined_rows(read)], ignore_index=True))
+    catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
+    st.session_state["catalog"] = (key, catalog)
+    return catalog
+
+
+def facts_editor(articles: uploads.SessionArticles, read) -> list[str]:
+    """The uploads as an editable table: publication date, title, outlet and address per
+    file; deleting a row removes the file. Returns notes on values that were refused."""
+    shown = pd.DataFrame({
+        "file": [u.name for u, _ in read],
+        "read": [f"not read: {r.problems[0].reason}" if r.skipped else f"{len(r.rows)} dated"
+                 for _, r in read],
+        "published": pd.to_datetime([u.facts["published"] or (r.published.isoformat() if r.published else None)
+                                     for u, r in read], errors="coerce"),
+        **{key: [u.facts[key] for u, _ in read] for key in ("title", "source", "url")},
+    })
+    edited = st.data_editor(
+        shown, key=f"facts-{articles.generation}", hide_index=True, num_rows="delete",
+        disabled=["file", "read"],
+        column_config={
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD",
+                                                     help="The reference for “last week”: fill it in when the text lacks it"),
+            "title": st.column_config.TextColumn("title", max_chars=uploads.MAX_TITLE),
+            "source": st.column_config.TextColumn("outlet", max_chars=uploads.MAX_SOURCE),
+            "url": st.column_config.TextColumn("address", help="http(s) only"),
+        })
+    notes, changed = [], False
+    for name in set(shown["file"]) - set(edited["file"]):
+        articles.remove(name)
+        changed = True
+    before = shown.set_index("file")
+    for row in edited.to_dict("records"):
+        was = before.loc[row["file"]]
+        facts = {k: row[k] for k in uploads.FACTS if _cell(row[k]) != _cell(was[k])}
+        if facts:
+            notes += articles.set_facts(row["file"], facts)
+            changed = True
+    if changed:
+        articles.generation += 1  # a fresh editor, showing what was kept
+        st.session_state["upload_notes"] = notes
+        st.rerun()
+    return notes
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value).strip()
 
 
 def url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in ("actor", "source", "year", "precision", "q")}
 
 
-# --- data: the seeds, plus what the user uploads --------------------------------------
+# --- data: the seeds, plus what this reader uploads --------------------------------------
+
+seeds = seed_data()
+if "articles" not in st.session_state:
+    st.session_state["articles"] = uploads.SessionArticles(seeds.table["doc_id"].unique())
+articles: uploads.SessionArticles = st.session_state["articles"]
+notes: list[str] = st.session_state.get("upload_notes", [])
 
 with st.sidebar:
     st.header("Your articles")
-    uploads = st.file_uploader("Add .txt, .md or .html files (they stay in this session only)",
-                               type=UPLOAD_TYPES, accept_multiple_files=True)
-    dates = st.session_state.setdefault("upload_dates", {})
-    tables, problems, found, repairs = read_uploads(uploads or [], dates)
-    if uploads:
-        st.caption("Publication dates (the reference for “last week”); fill in the ones the text does not carry.")
-        edited = st.data_editor(
-            pd.DataFrame({"file": list(found), "published": [found[n] for n in found]}),
-            column_config={"published": st.column_config.DateColumn("published", format="YYYY-MM-DD")},
-            disabled=["file"], hide_index=True, key="upload_dates_editor")
-        changed = {r.file: (r.published if pd.notna(r.published) else None) for r in edited.itertuples()}
-        changed = {k: (v.date() if hasattr(v, "date") and not isinstance(v, date) else v) for k, v in changed.items()}
-        if any(changed[n] != found[n] for n in changed):
-            dates.update(changed)
-            st.rerun()
+    inbox = st.file_uploader(
+        f"Add .txt, .md or .html files (up to {uploads.MAX_FILES} files and {uploads.MAX_SESSION_BYTES // MB} MB; "
+        "they stay in this session only)", type=UPLOAD_TYPES, accept_multiple_files=True,
+        key=f"inbox-{articles.generation}", max_upload_size=MAX_DOCUMENT_BYTES // MB)
+    if inbox:
+        st.session_state["upload_notes"] = articles.add([(f.name, f.getvalue) for f in inbox])
+        release(inbox)
+        articles.generation += 1  # an empty uploader: the files now live in the session's store
+        st.rerun()
+    read = []
+    if articles.uploads:
+        bar = st.progress(0.0, text="Reading your articles…")
+        read = articles.read(workers.read_isolated,
+                             progress=lambda done, total: bar.progress(done / total, text=f"Read {done} of {total}"))
+        bar.empty()
+        notes = notes + facts_editor(articles, read)
 
-@st.cache_resource(show_spinner=False, max_entries=20)
-def with_uploads(key: tuple, _tables: list[pd.DataFrame]) -> Catalog:
-    """The seeds plus a session's uploads, indexed once per set of uploads (`key` names them)."""
-    seeds = seed_data().table
-    return Catalog(sort_events(pd.concat([seeds, *_tables], ignore_index=True)),
-                   seeds["doc_id"].nunique() + len(_tables))
-
-
-data = with_uploads(tuple(tuple(t["event_id"]) for t in tables), tables) if tables else seed_data()
+data = session_catalog(seeds, read) if read else seeds
 table, opts, index = data.table, data.opts, data.index
 
+st.html(render.STYLE)  # the page's own classes, once
 st.title("Timeline Explorer")
 st.markdown(data.summary)
 
-if problems or repairs:
-    with st.expander(f"{len(problems)} file(s) not read, {len(repairs)} repair(s)", expanded=len(problems) + len(repairs) <= 4):
-        for line in problems:
-            st.error(render.escape_markdown(line))
-        for line in repairs:
-            st.text(line)
+problems, repairs = uploads.report(read)
+if problems or repairs or notes:
+    items = ([("error" if p.skipped else "note", str(p)) for p in problems] + [("note", n) for n in notes]
+             + [("info", r) for r in repairs])
+    with st.expander(f"{sum(p.skipped for p in problems)} file(s) not read, {len(items)} notice(s)",
+                     expanded=len(items) <= 4):
+        st.html(render.notices(items))
 
 # --- filters, every one in the URL -------------------------------------------------
 
@@ -147,9 +178,7 @@ def facet(label: str, values: list[str], key: str, facet_name: str, placeholder:
 
     Counts stay out of the option labels: a bound widget's URL holds its labels."""
     st.multiselect(label, values, key=key, bind="query-params", placeholder=placeholder)
-    found = counts[facet_name]
-    listed = sorted(found, key=lambda v: (-found[v], v))
-    st.caption(" · ".join(f"{render.escape_markdown(v)} **{found[v]}**" for v in listed if v) or "no events")
+    st.html(render.facet_counts({v: n for v, n in counts[facet_name].items() if v}))
 
 
 with st.sidebar:
@@ -164,8 +193,8 @@ with st.sidebar:
     lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
     colour = st.radio("Colour", list(chart.COLOURS), format_func=chart.COLOURS.get, horizontal=True, key="colour")
 
-for notice in notices:
-    st.warning(render.escape_markdown(notice))
+if notices:
+    st.html(render.notices(("warning", n) for n in notices))
 
 chosen = filters_in_state()
 mask = index.mask(chosen)
@@ -206,7 +235,7 @@ with left:
         st.subheader(f"{count} statement(s) selected on the chart")
     else:
         st.subheader(f"{count} dated statement(s)")
-    st.html(render.STYLE + "".join(data.cards(positions[:SHOWN_PASSAGES])))
+    st.html("".join(data.cards(positions[:SHOWN_PASSAGES])))
     if count > SHOWN_PASSAGES:
         st.caption(f"The first {SHOWN_PASSAGES} of {count} are shown; narrow the filters or download them all.")
 with right:

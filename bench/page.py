@@ -19,6 +19,14 @@
 3. The browser on that table: the real server with EVENTS_TABLE, time to first
    render and after a filter change in the URL, and the size of the chart spec
    the browser receives (aggregated counts, not 100,000 marks).
+4. A second reader while a first uploads (`--upload-only` runs just this): the real
+   server on the seeds; reader B's page load (fresh browser context, until the
+   chart and passages are drawn), idle and then while reader A's upload of the
+   slowest file under the limits (a 10 MB sentence of month names,
+   tests/hostile_shapes.py) is being read; then A's browser context closes and,
+   once its session has expired (the server runs with
+   server.disconnectedSessionTTL=10 here; the default is 120 s), the server
+   process's memory against its memory before A came.
 Needs the synthetic corpus of bench/speed.py (built if missing) and Debian's chromium.
 """
 
@@ -61,7 +69,7 @@ def big_table(events: int) -> Path:
 
 
 class Server:
-    def __init__(self, table: Path | None = None, script: Path = ROOT / "streamlit_app.py"):
+    def __init__(self, table: Path | None = None, script: Path = ROOT / "streamlit_app.py", extra=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
@@ -69,7 +77,7 @@ class Server:
             env["EVENTS_TABLE"] = str(table)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
-             str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+             str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_healthy(self.url)
 
@@ -175,11 +183,83 @@ def rerun_times(script: str, env_table: Path | None, rounds: int, change) -> lis
     return times
 
 
+def worst_upload() -> tuple[str, bytes]:
+    from explorer.corpus import MAX_DOCUMENT_BYTES
+    from tests.hostile_shapes import SHAPES
+
+    shape = SHAPES["month names in one sentence"]
+    k = MAX_DOCUMENT_BYTES // len(shape(1)[1])
+    while len(shape(k)[1]) > MAX_DOCUMENT_BYTES:
+        k -= 1
+    return shape(k)
+
+
+def upload_interference(rounds: int = 5) -> None:
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    name, data = worst_upload()
+    server = Server(extra=["--server.disconnectedSessionTTL", "10"])
+    process = psutil.Process(server.proc.pid)
+    ready = "[data-testid=stVegaLiteChart] svg g.mark-rule"
+
+    def load(browser) -> float:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(server.url)
+        page.wait_for_selector(ready, timeout=120000)
+        page.wait_for_selector("h3:has-text('statement')", timeout=120000)
+        seconds = time.perf_counter() - start
+        context.close()
+        return seconds
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            load(browser)  # the server's first page: imports and the seed table
+            idle = [load(browser) for _ in range(rounds)]
+            time.sleep(15)  # the idle readers' sessions expire
+            before = process.memory_info().rss / 2**20
+            reader_a = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page_a = reader_a.new_page()
+            page_a.goto(server.url)
+            page_a.wait_for_selector("[data-testid=stFileUploaderDropzoneInput]", state="attached", timeout=60000)
+            started = time.perf_counter()
+            page_a.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+                files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
+            busy = []
+            peak = before
+            outcome = page_a.locator("[data-testid=stDataFrame], [data-testid=stDataFrameResizable]")
+            while outcome.count() == 0 and time.perf_counter() - started < 180:
+                busy.append(load(browser))
+                peak = max(peak, process.memory_info().rss / 2**20)
+            read_a = time.perf_counter() - started
+            page_a.wait_for_timeout(1000)
+            status = "read" if page_a.locator("text=5000 dated").count() else "not read in time"
+            reader_a.close()
+            time.sleep(30)  # past the session's TTL and the server's cleanup pass
+            after = process.memory_info().rss / 2**20
+            browser.close()
+    finally:
+        server.close()
+    m_idle, m_busy = statistics.median(idle), statistics.median(busy)
+    print(f"second reader's page load: idle median {m_idle:.2f} s ({rounds} loads); while the first reader's "
+          f"{len(data) / 2**20:.1f} MB upload was read ({read_a:.1f} s, {status}): median {m_busy:.2f} s over {len(busy)} loads "
+          f"(max {max(busy):.2f} s); ratio {m_busy / m_idle:.2f}x (target <= 2x)")
+    print(f"server process memory: {before:.0f} MB before the upload, {peak:.0f} MB at most while it was read, "
+          f"{after:.0f} MB after that session closed ({after - before:+.0f} MB; target within 50 MB)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--upload-only", action="store_true", help="only the upload interference measurement")
     args = parser.parse_args(argv)
+    if args.upload_only:
+        upload_interference()
+        return
 
     server = Server()
     try:
@@ -233,6 +313,7 @@ def main(argv=None):
     print(f"browser on {args.events:,} events: first render median {statistics.median(loads):.2f} s, "
           f"filtered link median {statistics.median(filtered):.2f} s; chart sent as aggregated counts "
           f"({spec_bytes / 1024:.0f} KiB of spec and data)")
+    upload_interference()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Command line: `python -m explorer dates|build ...` (see README)."""
+"""Command line: `python -m explorer dates|build|actors ...` (see README).
+
+Misuse is answered with one line on standard error and exit code 2; a file that
+cannot be read is reported by name and the rest are built.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,30 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .actors import ActorIndex, load_actors, suggest
-from .corpus import load_folders
+from .budget import STEPS_PER_CHARACTER
+from .corpus import Problem, decode, load_folders, plan_folders, read_file, safe_name
 from .dates import find_dates
-from .events import DOCUMENT_BUDGET, build_table, write_table
+from .events import check_output, map_document, table_of, write_table
 
 # The tagger's public contract: these keys, in this order, on every line.
 DATE_KEYS = ("text", "start", "end", "type", "timex", "date_start", "date_end", "granularity")
 EXTRA_KEYS = ("relation", "mod", "rule")
+
+EXAMPLES = """examples:
+  echo "Since August 2020, sanctions were imposed." | python -m explorer dates --reference 2022-01-28
+  python -m explorer build seeds/ --out data/events.csv
+  python -m explorer build my-articles/ more-articles/ --out big.parquet --strict
+  python -m explorer actors suggest seeds/
+"""
+
+
+class Misuse(Exception):
+    """What the user asked for cannot be done; the message says why, in one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _reference(value: str) -> date:
@@ -27,8 +48,34 @@ def _reference(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a YYYY-MM-DD date") from None
 
 
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r}: the budget must be a number of steps above 0")
+    return number
+
+
+def _folders(names) -> list[str]:
+    folders = names or ["seeds"]
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise Misuse(f"{folder}: not a folder")
+    return folders
+
+
 def cmd_dates(args) -> int:
-    text = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
+    if args.file:
+        try:
+            text, _ = decode(read_file(args.file))
+        except FileNotFoundError:
+            raise Misuse(f"{args.file}: no such file") from None
+        except IsADirectoryError:
+            raise Misuse(f"{args.file}: a folder, not a file") from None
+    else:
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     for expr in find_dates(text, args.reference):
         row = expr.as_json()
         print(json.dumps({k: row[k] for k in DATE_KEYS + EXTRA_KEYS}, ensure_ascii=False))
@@ -41,67 +88,109 @@ def _progress(desc):
 
 
 def cmd_build(args) -> int:
-    folders = args.folders or ["seeds"]
-    for folder in folders:
-        if not Path(folder).is_dir():
-            print(f"error: {folder}: not a folder", file=sys.stderr)
-            return 2
-    corpus = load_folders(folders, progress=_progress("reading"))
-    for problem in corpus.problems:
-        print(f"{'skipped' if problem.skipped else 'note'} {problem}", file=sys.stderr)
-    for doc in corpus.documents:
-        for repair in doc.repairs:
-            print(f"repaired {doc.name}: {repair}", file=sys.stderr)
-    if not corpus.documents:
+    out = check_output(args.out)  # before any work
+    plan = plan_folders(_folders(args.folders))
+    for problem in plan.problems:
+        _report(problem)
+    skipped = any(p.skipped for p in plan.problems)
+    rows, read = [], 0
+    for article in _progress("building")(plan.articles):
+        try:
+            data = read_file(article.path)
+        except (OSError, ValueError) as exc:
+            _report(Problem(article.name, getattr(exc, "strerror", None) or str(exc)))
+            skipped = True
+            continue
+        result = map_document(article.name, data, {**article.meta, "doc_id": article.doc_id},
+                              per_character=args.budget)
+        for repair in result.repairs:
+            print(f"repaired {article.name}: {repair}", file=sys.stderr)
+        for problem in result.problems:
+            _report(problem)
+        skipped = skipped or result.skipped
+        read += not result.skipped
+        rows += result.rows
+    if not read:
         print("error: no document could be read", file=sys.stderr)
         return 1
-    table, slow = build_table(corpus.documents, progress=_progress("dating"), budget=args.budget)
-    for problem in slow:
-        print(f"skipped {problem}", file=sys.stderr)
-    corpus.problems.extend(slow)
-    write_table(table, args.out)
-    print(f"{len(table)} events from {len(corpus.documents) - len(slow)} documents -> {args.out}", file=sys.stderr)
-    return 1 if args.strict and any(p.skipped for p in corpus.problems) else 0
+    table = table_of(rows)
+    write_table(table, out)
+    print(f"{len(table)} events from {read} documents -> {out}", file=sys.stderr)
+    return 1 if args.strict and skipped else 0
+
+
+def _report(problem) -> None:
+    print(f"{'skipped' if problem.skipped else 'note'} {problem}", file=sys.stderr)
 
 
 def cmd_actors_suggest(args) -> int:
-    corpus = load_folders(args.folders or ["seeds"])
-    index = ActorIndex(load_actors(args.actors) if args.actors else load_actors())
-    rows = suggest(corpus.documents, index, limit=args.limit)
+    folders = _folders(args.folders)
+    if args.actors:
+        try:
+            actors = load_actors(args.actors)
+        except FileNotFoundError:
+            raise Misuse(f"{args.actors}: no such file") from None
+        except (KeyError, UnicodeDecodeError, IsADirectoryError):
+            raise Misuse(f"{args.actors}: not an actor list (a UTF-8 CSV with the columns name, kind, aliases)") from None
+    else:
+        actors = load_actors()
+    corpus = load_folders(folders)
+    rows = suggest(corpus.documents, ActorIndex(actors), limit=args.limit)
     print("count\tname\texample passage")
     for name, count, example in rows:
-        print(f"{count}\t{name}\t{example[:160]}")
+        print(f"{count}\t{safe_name(name)}\t{' '.join(example[:160].split())}")
     return 0
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer", description="Timeline Explorer")
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> Parser:
+    top = Parser(prog="python -m explorer", description="Timeline Explorer: dated statements in news articles.",
+                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True, metavar="{dates,build,actors}")
 
-    dates = sub.add_parser("dates", help="print the temporal expressions of a text as JSON Lines")
+    dates = sub.add_parser("dates", help="print the temporal expressions of a text as JSON Lines",
+                           epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     dates.add_argument("--reference", type=_reference, default=None,
                        help="publication date YYYY-MM-DD that relative dates resolve against")
     dates.add_argument("file", nargs="?", help="text file (default: standard input)")
     dates.set_defaults(run=cmd_dates)
 
-    build = sub.add_parser("build", help="build the events table from folders of articles")
+    build = sub.add_parser("build", help="build the events table from folders of articles",
+                           epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("folders", nargs="*", help="folders of .txt/.md/.html files (default: seeds/)")
     build.add_argument("--out", required=True, help="output file: .csv, .json or .parquet")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
-    build.add_argument("--budget", type=float, default=DOCUMENT_BUDGET,
-                       help=f"seconds one document may take to date before it is skipped (default {DOCUMENT_BUDGET:g})")
+    build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
+                       help="steps of work a document may take per byte of its file before it is skipped "
+                            f"(default {STEPS_PER_CHARACTER}; README, 'Bounded work')")
     build.set_defaults(run=cmd_build)
 
     actors = sub.add_parser("actors", help="the actor list")
-    actors_sub = actors.add_subparsers(dest="actors_command", required=True)
+    actors_sub = actors.add_subparsers(dest="actors_command", metavar="{suggest}")
+    actors.set_defaults(run=lambda args: actors.print_help(sys.stderr) or 2)
     sug = actors_sub.add_parser("suggest", help="capitalised names in the corpus that the actor list lacks")
     sug.add_argument("folders", nargs="*", help="folders of articles (default: seeds/)")
-    sug.add_argument("--actors", help="actor list CSV (default: data/actors.csv)")
+    sug.add_argument("--actors", help="actor list CSV (default: the packaged data/actors.csv)")
     sug.add_argument("--limit", type=int, default=50)
     sug.set_defaults(run=cmd_actors_suggest)
+    return top
 
-    args = parser.parse_args(argv)
-    return args.run(args)
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except Misuse as exc:
+        print(f"python -m explorer: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # an output path that cannot be written, told before any work
+        print(f"python -m explorer: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"python -m explorer: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("python -m explorer: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -167,38 +167,66 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+SPEAKER_REACH = 200  # characters from a quote's marks within which its attribution is looked for
+MAX_SPEAKERS = 3  # names one attribution may give a quotation
+
+
+class DocumentActors:
+    """The actors of one text, ready to answer "who is named in this passage?".
+
+    A passage's actors are those named within it plus the speaker of any quotation
+    it is part of, when the attribution stands after the quote ("..." said X) or
+    before it (X said: "..."), within the sentence that closes or opens the quote
+    and `SPEAKER_REACH` characters of it. Everything is found once, in one pass, and
+    each question is answered by bisection, so the cost stays in proportion to the
+    text however many quotations and names it holds."""
+
+    def __init__(self, text: str, sentences, index: ActorIndex, people: set[str] | None = None):
+        self.mentions = index.find(text)
+        self._starts = [m.start for m in self.mentions]  # in text order
+        people = people if people is not None else {a.name for a in index.actors.values() if a.kind == "person"}
+        sentence_starts = [s for s, _ in sentences]
+        people_mentions = [m for m in self.mentions if m.actor in people]
+        people_ends = [m.end for m in people_mentions]
+
+        def sentence_of(pos):
+            i = bisect.bisect_right(sentence_starts, pos) - 1
+            return sentences[i] if i >= 0 and pos <= sentences[i][1] else (pos, pos)
+
+        def between(a, b):
+            return [m for m in self.mentions[bisect.bisect_left(self._starts, a):bisect.bisect_left(self._starts, b)]
+                    if m.end <= b]
+
+        self.speakers: list[tuple[int, int, list[ActorMention]]] = []
+        for q_open, q_close in quotations(text):
+            tail_end = min(sentence_of(q_close)[1], q_close + SPEAKER_REACH)
+            who = between(q_close, tail_end)
+            if not who:
+                head_start = max(sentence_of(q_open)[0], q_open - SPEAKER_REACH)
+                if _SPEECH_HEAD.search(text, head_start, q_open):
+                    who = between(head_start, q_open)
+            if not who and _PRONOUN_SAID.match(text[q_close:tail_end]):
+                i = bisect.bisect_right(people_ends, q_open)
+                who = people_mentions[i - 1:i]
+            if who:
+                self.speakers.append((q_open, q_close, who[:MAX_SPEAKERS]))
+        self._closes = [c for _, c, _ in self.speakers]  # quotations do not overlap: in order
+
+    def within(self, start: int, end: int) -> list[ActorMention]:
+        """The mentions inside text[start:end], then the speakers of quotations it overlaps."""
+        own = [m for m in self.mentions[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
+               if m.end <= end]
+        for q_open, _, who in self.speakers[bisect.bisect_right(self._closes, start):]:
+            if q_open >= end:
+                break
+            own += [m for m in who if m not in own]
+        return own
+
+
 def passage_actors(text: str, passages, index: ActorIndex, people: set[str] | None = None):
-    """For each passage: the mentions within it plus the speaker of a quotation it
-    is part of, when the attribution stands after the quote ("..." said X) or
-    before it (X said: "..."), in the sentence that closes or opens the quote."""
-    mentions = index.find(text)
-    people = people if people is not None else {a.name for a in index.actors.values() if a.kind == "person"}
-    sentence_end = {s: e for s, e in passages}
-    starts = sorted(sentence_end)
-    speakers: list[tuple[int, int, list[ActorMention]]] = []
-    for q_open, q_close in quotations(text):
-        tail_end = next((e for s, e in passages if s <= q_close <= e), q_close)
-        tail = [m for m in mentions if q_close <= m.start and m.end <= tail_end]
-        head_start = next((s for s in reversed(starts) if s <= q_open), q_open)
-        head = [m for m in mentions if head_start <= m.start and m.end <= q_open]
-        who = tail
-        if not who and _SPEECH_HEAD.search(text[head_start:q_open]):
-            who = head
-        if not who and _PRONOUN_SAID.match(text[q_close:tail_end]):
-            earlier = [m for m in mentions if m.end <= q_open and m.actor in people]
-            who = earlier[-1:]
-        if who:
-            speakers.append((q_open, q_close, who))
-    out = []
-    mention_starts = [m.start for m in mentions]  # in text order
-    for s, e in passages:
-        within = mentions[bisect.bisect_left(mention_starts, s):bisect.bisect_left(mention_starts, e)]
-        own = [m for m in within if m.end <= e]
-        for q_open, q_close, who in speakers:
-            if q_open < e and s < q_close:
-                own += [m for m in who if m not in own]
-        out.append(own)
-    return out
+    """For each passage: its actors (see `DocumentActors`)."""
+    found = DocumentActors(text, passages, index, people)
+    return [found.within(s, e) for s, e in passages]
 
 
 def actor_names(mentions: list[ActorMention]) -> list[str]:

@@ -28,7 +28,7 @@ class Catalog:
         resolved = table[table["date_start"] != ""]
         span = (f"dates from {resolved['date_start'].min()} to {resolved['date_end'].max()}"
                 if len(resolved) else "no dates")
-        articles = table["doc_id"].nunique() if articles is None else articles
+        self.articles = articles = table["doc_id"].nunique() if articles is None else articles
         self.summary = (f"**{articles} articles · {len(table)} dated statements · "
                         f"{len(self.opts.actors)} actors · {span}**")
         self._columns = [table[c].to_numpy(dtype=object) for c in COLUMNS]

@@ -42,8 +42,7 @@ class Timeline:
 
     def to_dict(self) -> dict:
         """The whole Vega-Lite spec, data included (what the browser receives)."""
-        records = self.data.astype({c: str for c in self.data.columns if self.data[c].dtype.kind == "M"})
-        return {**self.spec, "data": {"values": records.to_dict("records")}}
+        return {**self.spec, "data": {"values": self.data.to_dict("records")}}
 
 
 def _without_data(spec: dict) -> dict:
@@ -67,10 +66,23 @@ def _patched(template: dict, **settings) -> dict:
     return spec
 
 
+DAY_MS = 86_400_000
+# The calendar's ends in epoch milliseconds: an axis never runs past them.
+FIRST_MS, LAST_MS = -62135596800000, 253402214400000  # 0001-01-01, 9999-12-31
+
+
+def epoch_ms(iso_days, plus_days: int = 0) -> np.ndarray:
+    """ISO days (or months, "2020-08", or years, "2020") as epoch milliseconds. Vega-Lite
+    reads numbers on a time axis as these; unlike pandas timestamps (1677-2262) they
+    reach every year the engine resolves, from 1 to 9999."""
+    days = np.array(list(iso_days), dtype="datetime64[D]").astype(np.int64) + plus_days
+    return days * DAY_MS
+
+
 def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
     frame = events[events["date_start"] != ""].copy()
-    frame["start"] = pd.to_datetime(frame["date_start"])
-    frame["end"] = pd.to_datetime(frame["date_end"]) + pd.Timedelta(days=1)
+    frame["start"] = epoch_ms(frame["date_start"])
+    frame["end"] = epoch_ms(frame["date_end"], plus_days=1)
     frame["dates"] = frame["date_start"].where(frame["date_start"] == frame["date_end"],
                                                frame["date_start"] + " – " + frame["date_end"])
     frame["excerpt"] = frame["passage"].str.slice(0, 140) + frame["passage"].map(lambda p: "…" if len(p) > 140 else "")
@@ -96,11 +108,12 @@ def _colour_settings(colour: str, frame: pd.DataFrame) -> dict:
     return {"encoding__color__scale__domain": present}
 
 
-def _x_domain(frame: pd.DataFrame) -> list[str]:
-    """The events' span, padded so that a few close events are not stretched edge to edge."""
-    first, last = frame["start"].min(), frame["end"].max()
-    pad = max((last - first) * 0.03, pd.Timedelta(days=45))
-    return [(first - pad).date().isoformat(), (last + pad).date().isoformat()]
+def _x_domain(frame: pd.DataFrame) -> list[int]:
+    """The events' span, padded so that a few close events are not stretched edge to
+    edge, within the calendar."""
+    first, last = int(frame["start"].min()), int(frame["end"].max())
+    pad = max((last - first) * 0.03, 45 * DAY_MS)
+    return [max(int(first - pad), FIRST_MS), min(int(last + pad), LAST_MS)]
 
 
 def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
@@ -123,7 +136,7 @@ def _events_template(colour: str) -> dict:
         .mark_rule(strokeWidth=9, strokeCap="round")
         .encode(
             # the domain is set per chart
-            x=alt.X("start:T", title=None, scale=alt.Scale(domain=["2020-01-01", "2021-01-01"]),
+            x=alt.X("start:T", title=None, scale=alt.Scale(domain=[0, DAY_MS]),
                     axis=alt.Axis(labelOverlap=True)),
             x2="end:T",
             y=alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
@@ -175,7 +188,7 @@ def _counts_template(unit: str, colour: str) -> dict:
 
 def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:
     """Counts per period (from `TableIndex.period_counts`) as stacked bars."""
-    counts = counts.assign(when=pd.to_datetime(counts["period"], format="ISO8601"))
+    counts = counts.assign(when=epoch_ms(counts["period"]))
     spec = _patched(_counts_template(unit, colour), **_colour_settings(colour, counts))
     note = (f"{int(counts['events'].sum()):,} events are too many to draw one by one (more than {max_marks:,} marks): "
             f"the chart shows counts per {unit}. Narrow the filters to see single events.")

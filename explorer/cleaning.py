@@ -72,7 +72,9 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
 class _TextExtractor(HTMLParser):
     BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
              "article", "header", "footer", "blockquote", "figcaption", "title", "ul", "ol"}
-    SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
+    # Not "head": a page may omit </head> (valid HTML5), and then nothing would be read.
+    # What a head holds that a reader does not see is one of these, or a void element.
+    SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -82,8 +84,9 @@ class _TextExtractor(HTMLParser):
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
+        self._in_title = False  # a title holds no tags: one left open ends at the next tag
         if tag == "title":
-            self._in_title = True
+            self._in_title = not self.title
         elif tag in self.SKIP:
             self.skipping += 1
         if tag in self.BLOCK:
@@ -98,7 +101,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if self._in_title:
+        if self._in_title and len(self.title) < 1000:
             self.title += data
         elif not self.skipping:
             self.parts.append(data)

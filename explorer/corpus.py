@@ -6,20 +6,26 @@ publication facts, the reference date its relative dates resolve against
 text, as character offsets into `text`, site furniture and datelines left out.
 
 A file that cannot be read is reported (`Problem`: file name and reason) and
-the others still load.
+the others still load. Reading a folder never follows a link out of it, never
+opens what is not a regular file, and never reads more of a file than the limit.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import csv
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .budget import Unlimited, WorkBudget
 from .cleaning import clean_text, dateline_length, html_to_text, is_furniture, looks_like_html
 from .dates import find_dates
 from .grammar import STAMP_LINE
@@ -27,12 +33,20 @@ from .sentences import sentence_spans
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MANIFEST = "manifest.csv"
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a larger file is reported and skipped
+MB = 1_000_000  # sizes are told in decimal megabytes, as browsers and file managers show them
+MAX_DOCUMENT_BYTES = 10 * MB  # a larger file is reported and skipped
+MAX_MANIFEST_BYTES = 10 * MB
 PUBLISHED_RANGE = (date(1800, 1, 1), date(2100, 12, 31))  # plausible publication dates
 MAX_TITLE = 300
+MAX_SOURCE = 200
+MAX_URL = 2000
 # What a file that is not UTF-8 may be in: the code pages Cyrillic and Western news
 # has been saved in. Detection chooses among these (charset-normalizer).
 LEGACY_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252", "latin_1"]
+MOSTLY_UTF8 = 0.2  # at most this share of bytes not UTF-8: a UTF-8 file with pasted-in segments
+BINARY_SHARE = 0.02  # more than this share of control bytes at the head: not text
+
+csv.field_size_limit(MAX_MANIFEST_BYTES)  # one field may be the whole file; it is capped after reading
 
 
 @dataclass
@@ -70,36 +84,103 @@ class Corpus:
 
 # --- decoding ---------------------------------------------------------------------
 
-def decode(data: bytes) -> tuple[str, str | None]:
-    """Text of a file and, when it was not UTF-8, the encoding that was detected."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
+def _invalid_utf8(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of every byte run that is not UTF-8, in one pass."""
+    runs: list[tuple[int, int]] = []
+
+    def record(exc: UnicodeDecodeError):
+        runs.append((exc.start, exc.end))
+        return "", exc.end
+
+    codecs.register_error("explorer-record", record)
+    data.decode("utf-8", errors="explorer-record")
+    return runs
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
     best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
         raise ValueError("not text: no character encoding fits its bytes")
     return str(best), best.encoding
 
 
+def _repair_segments(data: bytes, runs) -> tuple[str, str]:
+    """UTF-8 text with segments in a legacy code page (pasted from another file):
+    each segment, the bytes from its first stray byte to its last with only ASCII
+    between, decoded in the code page that fits it."""
+    segments: list[list[int]] = []
+    for a, b in runs:
+        if segments and data[segments[-1][1]:a].isascii() and a - segments[-1][1] <= 64:
+            segments[-1][1] = b
+        else:
+            segments.append([a, b])
+    parts, pos, used = [], 0, set()
+    for a, b in segments:
+        parts.append(data[pos:a].decode("utf-8"))
+        # too short for statistics: the code page whose reading gives the most plausible words
+        encoding = max(SEGMENT_ENCODINGS, key=lambda enc: _plausible_words(data[a:b].decode(enc, errors="replace")))
+        piece = data[a:b].decode(encoding, errors="replace")
+        parts.append(piece)
+        used.add(encoding)
+        pos = b
+    parts.append(data[pos:].decode("utf-8", errors="replace"))
+    what = f"{len(segments)} segment{'s' if len(segments) > 1 else ''} in {', '.join(sorted(used))}"
+    return "".join(parts), f"utf-8 with {what}"
+
+
+SEGMENT_ENCODINGS = ["cp1251", "cp1252", "koi8_r"]  # in order of preference at a tie
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _plausible_words(text: str) -> int:
+    """Words that could be real: one script, a usual case pattern (Minsk, minsk,
+    MINSK) and, in Latin script, mostly plain letters (café, not Ìèíñê)."""
+    good = 0
+    for word in _LETTERS.findall(text):
+        cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in word)
+        accented = sum(ch > "\x7f" for ch in word) - cyrillic
+        one_script = cyrillic in (0, len(word))
+        cased = word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+        good += one_script and cased and (cyrillic or accented * 2 <= len(word))
+    return good
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Text of a file and, when it was not plain UTF-8, what it was decoded as."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    runs = _invalid_utf8(body)
+    if not runs:
+        return body.decode("utf-8"), None
+    stray = sum(b - a for a, b in runs)
+    non_ascii = len(body) - len(body.decode("ascii", errors="ignore"))
+    if non_ascii > stray and stray <= MOSTLY_UTF8 * len(body):  # real UTF-8 characters too: a pasted-in segment
+        return _repair_segments(body, runs)
+    return _legacy(data)
+
+
 def _binary(data: bytes) -> bool:
     head = data[:4096]
-    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    control = sum(head.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 27), *range(28, 32)))
+    return control > BINARY_SHARE * len(head)
 
 
 # --- reference dates ----------------------------------------------------------------
 
 _STAMP = re.compile(STAMP_LINE)
+STAMP_CHARS = 200
 
 
-def stamp_date(text: str) -> date | None:
-    """A full publication date stamped at the head of the text, if any."""
-    lines = [line for line in text.split("\n")[:15] if line.strip()][:8]
+def stamp_date(text: str, budget: WorkBudget | None = None) -> date | None:
+    """A full publication date stamped at the head of the text, if any: at the start of
+    one of its first lines (a stamp is short: only a line's first `STAMP_CHARS` are read)."""
+    lines = [line[:STAMP_CHARS] for line in text[:15 * STAMP_CHARS].split("\n")[:15] if line.strip()][:8]
     for line in lines:
         offset = _STAMP.match(line).end()
-        for expr in find_dates(line, None):
+        for expr in find_dates(line, None, budget):
             if expr.start == offset and re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", expr.timex):
                 return date.fromisoformat(expr.timex[:10])
     return None
@@ -110,7 +191,7 @@ def stamp_date(text: str) -> date | None:
 def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]]:
     """Sentences of article text (`sentences`: the text's, if known): furniture lines
     and datelines left out."""
-    skip: list[tuple[int, int]] = []
+    skip: list[tuple[int, int]] = []  # in text order, not overlapping
     pos = 0
     seen_title = False
     for line in text.split("\n"):
@@ -127,13 +208,16 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
         if cut:
             skip.append((start, start + cut))
     spans = []
+    skip_starts = [a for a, _ in skip]
     for s, e in sentence_spans(text) if sentences is None else sentences:
-        for a, b in skip:
-            if a <= s < b:
-                s = b
+        while True:  # starts in furniture: begins after it
+            j = bisect.bisect_right(skip_starts, s) - 1
+            if j < 0 or s >= skip[j][1]:
+                break
+            s = skip[j][1]
         while s < e and text[s].isspace():
             s += 1
-        if s < e and not any(a <= s and e <= b for a, b in skip):
+        if s < e:
             spans.append((s, e))
     return spans
 
@@ -147,155 +231,318 @@ def _title(text: str) -> str:
 
 # --- documents --------------------------------------------------------------------------
 
-def parse_published(value: str | None) -> date | None:
-    """A YYYY-MM-DD publication date, None when empty; ValueError when impossible or implausible."""
-    value = (value or "").strip()
-    if not value:
+def parse_published(value) -> date | None:
+    """A publication date from YYYY-MM-DD text (or a date), None when empty; ValueError
+    with a reader-facing reason when impossible or implausible."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):  # a datetime is a date too
+        day = value.date() if hasattr(value, "date") and callable(value.date) else value
+        value = day.isoformat()
+    value = str(value).strip()
+    if not value or value.lower() in ("nat", "nan", "none"):
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]):
-        raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
+        raise ValueError(f"{value[:40]!r} is not a YYYY-MM-DD date")
     try:
         day = date.fromisoformat(value[:10])
     except ValueError:
-        raise ValueError(f"{value!r} is not a real date") from None
+        raise ValueError(f"{value[:40]!r} is not a real date") from None
     if not PUBLISHED_RANGE[0] <= day <= PUBLISHED_RANGE[1]:
-        raise ValueError(f"{value!r} is outside {PUBLISHED_RANGE[0].year}–{PUBLISHED_RANGE[1].year}")
+        raise ValueError(f"{value[:40]!r} is outside {PUBLISHED_RANGE[0].year}–{PUBLISHED_RANGE[1].year}")
     return day
 
 
 def safe_name(name: str) -> str:
     """A file name fit to show: its last path part, control characters replaced, length capped."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "?", base).strip()
+    base = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "?", base).strip()
     return (base[:120] + "…" if len(base) > 120 else base) or "unnamed"
 
 
-def build_document(name: str, data: bytes, meta: dict | None = None) -> Document:
+def doc_id_of(name: str) -> str:
+    """The id a file's name gives its document (before duplicates are numbered)."""
+    return re.sub(r"[^\w.-]+", "_", Path(safe_name(name)).stem)[:100] or "document"
+
+
+def safe_address(url) -> str:
+    """The address when it is a plain http(s) URL of sensible length, else "" (no
+    javascript:, data:, file: ...): the only kind the table keeps."""
+    from urllib.parse import urlparse
+
+    url = (url or "").strip()
+    if len(url) > MAX_URL or any(c in url for c in "\"'<> \n\t\r\\"):
+        return ""
+    parsed = urlparse(url)
+    return url if parsed.scheme in ("http", "https") and parsed.netloc else ""
+
+
+def too_large(size: int, limit: int = MAX_DOCUMENT_BYTES) -> str:
+    return f"too large: {size / MB:.1f} MB (the limit is {limit // MB} MB a file)"
+
+
+def build_document(name: str, data: bytes, meta: dict | None = None, budget: WorkBudget | None = None) -> Document:
     """One document from a file's bytes and its manifest row (if it has one).
 
-    Raises ValueError with a reader-facing reason when the bytes are no text.
-    """
+    Raises ValueError with a reader-facing reason when the bytes are no text. The
+    work is charged to `budget` (BudgetExceeded when it runs out)."""
+    budget = budget or Unlimited()
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"too large: {len(data) / 2**20:.1f} MB (the limit is {MAX_DOCUMENT_BYTES // 2**20} MB a file)")
+        raise ValueError(too_large(len(data)))
     if not data.strip():
         raise ValueError("empty file")
     if _binary(data):
         raise ValueError("binary file, not text")
+    budget.charge(len(data), "decoding")
     raw, encoding = decode(data)
     repairs = [f"decoded as {encoding}"] if encoding else []
     html_title = ""
     if name.lower().endswith((".html", ".htm")) or looks_like_html(raw):
+        budget.charge(len(raw), "reading the web page")
         raw, html_title = html_to_text(raw)
         repairs.append("converted from HTML")
+    budget.charge(len(raw), "cleaning")
     text, cleaned = clean_text(raw)
+    if not text.strip():
+        raise ValueError("no text: the file holds nothing a reader would see")
     repairs += cleaned
     meta = meta or {}
-    title = ((meta.get("title") or "").strip() or html_title or _title(text))[:MAX_TITLE]
+    title = ((meta.get("title") or "").strip() or html_title.strip() or _title(text))[:MAX_TITLE]
     doc = Document(
-        doc_id=re.sub(r"[^\w.-]+", "_", Path(name).stem) or "document",
+        doc_id=meta.get("doc_id") or doc_id_of(name),
         name=name, text=text, title=title,
-        source=(meta.get("source") or "").strip(), url=(meta.get("url") or "").strip(),
+        source=(meta.get("source") or "").strip()[:MAX_SOURCE], url=safe_address(meta.get("url")),
         repairs=repairs,
     )
     published = parse_published(meta.get("published"))
     if published:
         doc.published, doc.reference_source = published, "manifest"
     else:
-        stamped = stamp_date(text)
+        stamped = stamp_date(text, budget)
         if stamped:
             doc.published, doc.reference_source = stamped, "dateline"
+    budget.charge(2 * len(text), "finding sentences")
     doc.sentences = sentence_spans(text)
     doc.passages = find_passages(text, title, doc.sentences)
     return doc
 
 
-def read_manifest(data: str) -> tuple[dict[str, dict], list[Problem]]:
-    """Rows by file name, and a problem for every row or column that could not be used."""
+# --- manifests ---------------------------------------------------------------------------
+
+MANIFEST_COLUMNS = ("file", "title", "source", "url", "published")
+
+
+def read_manifest(data: str | bytes) -> tuple[dict[str, dict], list[Problem]]:
+    """Rows by file name, and a problem for every row or column that could not be used.
+
+    Each value is checked as it is read: a title or source is cut to its limit, an
+    address that is not http(s) is dropped, a date that is no date is ignored."""
+    if isinstance(data, bytes):
+        try:
+            data = decode(data)[0]
+        except ValueError:
+            return {}, [Problem(MANIFEST, "is not text; it was ignored")]
     rows: dict[str, dict] = {}
     problems = []
-    reader = csv.DictReader(io.StringIO(data))
-    columns = reader.fieldnames or []
+    try:
+        reader = csv.DictReader(io.StringIO(data.replace("\x00", "")))
+        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+        reader.fieldnames = columns
+    except csv.Error as exc:
+        return {}, [Problem(MANIFEST, f"is not a readable CSV file ({exc}); it was ignored")]
     if "file" not in columns:
         return {}, [Problem(MANIFEST, "has no 'file' column; it was ignored")]
-    lacking = [c for c in ("title", "source", "url", "published") if c not in columns]
+    lacking = [c for c in MANIFEST_COLUMNS[1:] if c not in columns]
     if lacking:
         problems.append(Problem(MANIFEST, f"has no column {', '.join(lacking)}; those stay empty", skipped=False))
-    for line, row in enumerate(reader, start=2):
-        name = (row.get("file") or "").strip()
-        if not name:
-            continue
-        if name in rows:
-            problems.append(Problem(MANIFEST, f"line {line}: {safe_name(name)} is listed again; the first row was used", skipped=False))
-            continue
-        try:
-            parse_published(row.get("published"))
-        except ValueError as exc:
-            problems.append(Problem(MANIFEST, f"line {line}: published date {exc}; ignored", skipped=False))
-            row = {**row, "published": ""}
-        rows[name] = row
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            name = (row.get("file") or "").strip()
+            if not name:
+                continue
+            if name in rows:
+                problems.append(Problem(MANIFEST, f"line {line}: {safe_name(name)} is listed again; the first row was used", skipped=False))
+                continue
+            clean = {key: str(row.get(key) or "").strip() for key in MANIFEST_COLUMNS}
+            for key, limit in (("title", MAX_TITLE), ("source", MAX_SOURCE)):
+                if len(clean[key]) > limit:
+                    problems.append(Problem(MANIFEST, f"line {line}: the {key} is longer than {limit} characters; cut", skipped=False))
+                    clean[key] = clean[key][:limit]
+            if clean["url"] and not safe_address(clean["url"]):
+                problems.append(Problem(MANIFEST, f"line {line}: the address is not a plain http(s) address; ignored", skipped=False))
+                clean["url"] = ""
+            try:
+                parse_published(clean["published"])
+            except ValueError as exc:
+                problems.append(Problem(MANIFEST, f"line {line}: published date {exc}; ignored", skipped=False))
+                clean["published"] = ""
+            rows[name] = clean
+    except csv.Error as exc:
+        problems.append(Problem(MANIFEST, f"line {line + 1}: not readable ({exc}); the rows after it were ignored", skipped=False))
     return rows, problems
 
 
-def load_files(files, manifest: dict[str, dict] | None = None, progress=None) -> Corpus:
-    """Documents from (name, bytes) pairs; `manifest` maps a name to its row."""
-    manifest = manifest or {}
-    docs, problems = [], []
-    for name, data in (progress(files) if progress else files):
+# --- reading folders ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Article:
+    """One file a build will read: where it is, the name it is reported by, the id
+    its document gets (assigned once, in the plan's order) and its manifest row."""
+
+    path: str
+    name: str
+    doc_id: str
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class Plan:
+    articles: list[Article]
+    problems: list[Problem]
+
+
+def _kind(mode: int) -> str:
+    return ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "not a regular file")
+
+
+def _regular_file(folder: Path, entry: os.DirEntry) -> str | None:
+    """Why `entry` may not be read (None when it may): links out of the folder, broken or
+    looping links and anything but a regular file are refused, without opening them."""
+    path = Path(entry.path)
+    if entry.is_symlink():
         try:
-            docs.append(build_document(safe_name(name), data, manifest.get(name)))
-        except (ValueError, OSError) as exc:
-            problems.append(Problem(safe_name(name), str(exc)))
-    _dedupe_ids(docs)
-    return Corpus(docs, problems)
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            return "a broken link; not followed"
+        except (OSError, RuntimeError):
+            return "a link that loops; not followed"
+        if not target.is_relative_to(folder.resolve()):
+            return "a link to a file outside the folder; not followed"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else f"{_kind(mode)}, not a file; not read"
 
 
-def load_folder(folder: str | Path, progress=None) -> Corpus:
-    """Every article in `folder`; `progress` wraps the file list (e.g. tqdm)."""
+def read_file(path: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """A file's bytes; ValueError when it is larger than `limit` (its size is read from
+    the file system first, so a huge file is never read)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise ValueError(too_large(size, limit))
+        data = f.read(limit + 1)
+    if len(data) > limit:  # it grew, or the file system does not tell sizes
+        raise ValueError(too_large(len(data), limit))
+    return data
+
+
+def plan_folder(folder: str | Path) -> Plan:
+    """The articles of one folder in name order, with their manifest rows, and every
+    problem found without reading them. Document ids are not yet made unique (see
+    `plan_folders`)."""
     folder = Path(folder)
     problems: list[Problem] = []
     manifest: dict[str, dict] = {}
-    manifest_path = folder / MANIFEST
-    if manifest_path.exists():
-        manifest, problems = read_manifest(manifest_path.read_text(encoding="utf-8-sig"))
-    paths = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
-    names = {p.name for p in paths}
+    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    for entry in entries:
+        if entry.name != MANIFEST:
+            continue
+        why = _regular_file(folder, entry)
+        if why:
+            problems.append(Problem(MANIFEST, f"is {why.split(',')[0].split(';')[0]}; it was ignored", skipped=False))
+            break
+        try:
+            manifest, found = read_manifest(read_file(entry.path, MAX_MANIFEST_BYTES))
+            problems += found
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(MANIFEST, f"cannot be read ({getattr(exc, 'strerror', None) or exc}); it was ignored",
+                                    skipped=False))
+    articles = []
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == MANIFEST:
+            continue
+        name = safe_name(entry.name)
+        if not entry.name.lower().endswith(SUFFIXES):
+            continue  # not an article (a README, checksums, a saved page's image folder)
+        why = _regular_file(folder, entry)
+        if why:
+            problems.append(Problem(name, why))
+            continue
+        articles.append(Article(entry.path, name, doc_id_of(entry.name), manifest.get(entry.name, {})))
+    names = {e.name for e in entries}
     for listed in manifest:
         if listed not in names:
             problems.append(Problem(MANIFEST, f"names {safe_name(listed)}, which is not in the folder", skipped=False))
     if manifest:
-        for p in paths:
-            if p.name not in manifest:
-                problems.append(Problem(safe_name(p.name), "has no manifest row; its reference date comes from its text, if any",
+        for article in articles:
+            if not article.meta:
+                problems.append(Problem(article.name, "has no manifest row; its reference date comes from its text, if any",
                                         skipped=False))
-    docs = []
-    for path in (progress(paths) if progress else paths):
+    return Plan(articles, problems)
+
+
+def plan_folders(folders) -> Plan:
+    """Every folder's articles, in the order given, each with a unique document id:
+    a repeated id is numbered in this order, so ids never depend on how the
+    articles are read afterwards."""
+    articles, problems = [], []
+    for folder in folders:
+        plan = plan_folder(folder)
+        articles += plan.articles
+        problems += plan.problems
+    seen: dict[str, int] = {}
+    unique = []
+    for article in articles:
+        doc_id = article.doc_id
+        if doc_id in seen:
+            seen[doc_id] += 1
+            doc_id = f"{doc_id}-{seen[doc_id]}"
+        else:
+            seen[doc_id] = 1
+        unique.append(Article(article.path, article.name, doc_id, article.meta))
+    return Plan(unique, problems)
+
+
+def read_article(article: Article, budget: WorkBudget | None = None) -> Document:
+    """The document of a planned article (ValueError or OSError when it cannot be read)."""
+    return build_document(article.name, read_file(article.path), {**article.meta, "doc_id": article.doc_id}, budget)
+
+
+def _load(plan: Plan, progress=None) -> Corpus:
+    docs, problems = [], list(plan.problems)
+    for article in (progress(plan.articles) if progress else plan.articles):
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(path.name, f"cannot be read: {exc.strerror or exc}"))
-            continue
-        corpus = load_files([(path.name, data)], manifest)
-        docs += corpus.documents
-        problems += corpus.problems
-    _dedupe_ids(docs)
+            docs.append(read_article(article))
+        except (ValueError, OSError) as exc:
+            problems.append(Problem(article.name, getattr(exc, "strerror", None) or str(exc)))
     return Corpus(docs, problems)
 
 
-def _dedupe_ids(docs):
-    seen: dict[str, int] = {}
-    for doc in docs:
-        if doc.doc_id in seen:
-            seen[doc.doc_id] += 1
-            doc.doc_id = f"{doc.doc_id}-{seen[doc.doc_id]}"
-        else:
-            seen[doc.doc_id] = 1
+def load_folder(folder: str | Path, progress=None) -> Corpus:
+    """Every article in `folder`, read into memory; `progress` wraps the file list (e.g. tqdm)."""
+    return _load(plan_folders([folder]), progress)
 
 
 def load_folders(folders, progress=None) -> Corpus:
+    return _load(plan_folders(folders), progress)
+
+
+def load_files(files, manifest: dict[str, dict] | None = None) -> Corpus:
+    """Documents from (name, bytes) pairs; `manifest` maps a name to its row."""
+    manifest = manifest or {}
     docs, problems = [], []
-    for folder in folders:
-        corpus = load_folder(folder, progress)
-        docs += corpus.documents
-        problems += corpus.problems
-    _dedupe_ids(docs)
+    seen: dict[str, int] = {}
+    for name, data in files:
+        doc_id = doc_id_of(name)
+        seen[doc_id] = seen.get(doc_id, 0) + 1
+        meta = {**manifest.get(name, {}), "doc_id": doc_id if seen[doc_id] == 1 else f"{doc_id}-{seen[doc_id]}"}
+        try:
+            docs.append(build_document(safe_name(name), data, meta))
+        except ValueError as exc:
+            problems.append(Problem(safe_name(name), str(exc)))
     return Corpus(docs, problems)

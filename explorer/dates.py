@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import time
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -30,13 +29,14 @@ from dateparser.date import DateDataParser
 
 from . import grammar as g
 from . import periods as p
+from .budget import Unlimited, WorkBudget
 from .sentences import sentence_spans
 
 PAST, FUTURE = "past", "future"
+# Steps charged to a document's budget (explorer.budget) beyond the characters scanned:
+STEPS_PER_MATCH = 4  # a rule's match, before the vetoes
+STEPS_PER_EXPRESSION = 40  # valuing one expression: its normalizer, modifier, relation and direction
 
-
-class DateBudgetExceeded(Exception):
-    """A text took longer to date than the time it was given."""
 # A direction read from a cue word right next to the expression is firm: the
 # year-less date is not moved to a nearer reading the other way.
 FIRM_PAST, FIRM_FUTURE = "firm past", "firm future"
@@ -812,21 +812,21 @@ def _triggered_sentences(text: str, sentences) -> dict[str, list[tuple[int, int]
     return found
 
 
-def _check(deadline: float | None) -> None:
-    if deadline is not None and time.perf_counter() > deadline:
-        raise DateBudgetExceeded
+def _candidates(text: str, sentences, budget: WorkBudget):
+    """Every rule match that no veto rejects: (start, end, rule order, rule, match).
 
-
-def _candidates(text: str, sentences, deadline: float | None = None):
-    """Every rule match that no veto rejects: (start, end, rule order, rule, match)."""
+    Each rule's scan is charged to `budget` as it ends: the characters it read and
+    the matches it found."""
     by_trigger = _triggered_sentences(text, sentences)
+    budget.charge(len(text), "finding date words")
     found = []
     append = found.append
     for order, c in enumerate(_RULES):
-        _check(deadline)
         rule, finditer, not_before, not_after = c.rule, c.regex.finditer, c.not_before, c.not_after
         group = rule.span
+        scanned, before = 0, len(found)
         for s, e in by_trigger[rule.trigger]:
+            scanned += e - s
             for m in finditer(text, s, e):
                 start, end = m.span(group) if group and m.group(group) else m.span()
                 if start == end:
@@ -836,6 +836,7 @@ def _candidates(text: str, sentences, deadline: float | None = None):
                 if not_after and not_after.match(text[end:end + _CONTEXT]):
                     continue
                 append((start, end, order, rule, m))
+        budget.charge(scanned + STEPS_PER_MATCH * (len(found) - before), "finding date words")
     return found
 
 
@@ -868,7 +869,13 @@ def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
              for m in regex.finditer(text, s, e)]
     plans = [m.span() for m in _PAST_PLAN.finditer(text, s, e)]
     if plans:  # "had been scheduled": its future cues point back
-        found = [(a, b, PAST if d == FUTURE and any(ps <= a < pe for ps, pe in plans) else d) for a, b, d in found]
+        plan_starts = [ps for ps, _ in plans]  # plans do not overlap: the one a cue may be in is the last starting before it
+
+        def in_plan(a):
+            i = bisect.bisect_right(plan_starts, a) - 1
+            return i >= 0 and a < plans[i][1]
+
+        found = [(a, b, PAST if d == FUTURE and in_plan(a) else d) for a, b, d in found]
     found.sort(key=lambda c: (c[1], c[2] != FUTURE))  # at a tie, a future cue wins ("scheduled")
     by_start = sorted(found, key=lambda c: (c[0], c[2] != FUTURE))
     return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start])
@@ -927,22 +934,27 @@ def _relation(text, sentence_start, start) -> str:
     return "at"
 
 
-def find_dates(text: str, reference: date | None = None, budget: float | None = None,
-               sentences=None) -> list[TemporalExpression]:
+def find_dates(text: str, reference: date | None = None, budget: WorkBudget | None = None,
+               sentences=None, limit: int | None = None) -> list[TemporalExpression]:
     """Every temporal expression in `text`, resolved against `reference`.
 
-    With `budget` (seconds), raises DateBudgetExceeded when the text takes longer.
-    `sentences`: the text's `sentence_spans`, when they are already known."""
-    deadline = time.perf_counter() + budget if budget is not None else None
+    The work is charged to `budget` (explorer.budget), which raises BudgetExceeded
+    when the text needs more than it allows. `sentences`: the text's
+    `sentence_spans`, when they are already known. With `limit`, stops once that
+    many expressions that are on the calendar are found (the rest would be left out)."""
+    budget = budget or Unlimited()
     sentences = sentence_spans(text) if sentences is None else sentences
-    found = _select(_candidates(text, sentences, deadline), len(text))
+    found = _select(_candidates(text, sentences, budget), len(text))
     out: list[TemporalExpression] = []
     si = 0
     topic = anchor = None
     cue_cache: dict[tuple[int, int], _Cues] = {}
+    on_calendar = 0
     for n, (start, end, rule, m) in enumerate(found):
-        if n % 256 == 0:
-            _check(deadline)
+        if limit is not None and on_calendar >= limit:
+            break
+        if n % 256 == 255:
+            budget.charge(256 * STEPS_PER_EXPRESSION, "reading date words")
         while si < len(sentences) - 1 and sentences[si][1] <= start:
             si += 1
         sentence = sentences[si] if sentences else (0, len(text))
@@ -952,6 +964,7 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
             continue  # a name: "60 Minutes", "This Week", not "MINSK — Now ..."
         def read_direction(sentence=sentence, start=start, end=end):
             if sentence not in cue_cache:
+                budget.charge(sentence[1] - sentence[0], "reading the direction of sentences")
                 cue_cache[sentence] = _cues(text, sentence)
             return _direction(cue_cache[sentence], start, end)
 
@@ -971,9 +984,11 @@ def find_dates(text: str, reference: date | None = None, budget: float | None = 
         mod = mod or value.mod
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)
-        out.append(TemporalExpression(
-            text[start:end], start, end, value.type, value.timex, span[0], span[1],
-            value.granularity, relation, mod, rule.name))
+        expression = TemporalExpression(text[start:end], start, end, value.type, value.timex, span[0], span[1],
+                                        value.granularity, relation, mod, rule.name)
+        out.append(expression)
+        on_calendar += expression.on_calendar
+    budget.charge(len(found) % 256 * STEPS_PER_EXPRESSION, "reading date words")
     return _link_ranges(text, out)
 
 

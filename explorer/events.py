@@ -11,27 +11,33 @@ import bisect
 import gc
 import hashlib
 import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from .actors import SEPARATOR, ActorIndex, actor_names, load_actors, passage_actors
-from .corpus import Document, Problem
-from .dates import DateBudgetExceeded, find_dates
+from .actors import SEPARATOR, ActorIndex, DocumentActors, actor_names, load_actors
+from .budget import STEPS_PER_CHARACTER, BudgetExceeded, Unlimited, WorkBudget
+from .corpus import Document, Problem, build_document
+from .dates import find_dates
+from .sentences import passage_window
 
-DOCUMENT_BUDGET = 10.0  # seconds one document may take to date
+MAX_EVENTS_PER_DOCUMENT = 5000  # then the rest of a document's dates are left out, with a note
 
 COLUMNS = {
     "event_id": "stable id: a hash of doc_id, the mention's offsets and its words",
     "doc_id": "the document's id (its file name without suffix)",
     "title": "the article's title",
     "source": "the outlet",
-    "url": "the article's address (empty when unknown)",
+    "url": "the article's address, a plain http(s) URL (empty when unknown)",
     "published": "publication date, YYYY-MM-DD (empty when unknown)",
     "reference_source": "where `published` came from: manifest, dateline or none",
-    "passage": "the sentence that carries the date",
+    "passage": "the sentence that carries the date, or at most 400 characters of it around the date",
     "passage_start": "offset of the passage in the document text",
     "passage_end": "offset just past the passage",
+    "passage_cut": "where the sentence goes on beyond the passage: start, end, both, or empty when it is whole",
     "mention": "the date words as written",
     "mention_start": "offset of the mention in the document text",
     "mention_end": "offset just past the mention",
@@ -43,52 +49,120 @@ COLUMNS = {
     "modifier": "TIMEX3 mod: START (early ...), MID, END (late, end of ...) or empty",
     "relation": "at; opens (since X, from X); closes (until X, to X); before; after",
     "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | '",
-    "actor_mentions": "JSON list of {actor, text, start, end}: the words that named each actor, with document offsets",
+    "actor_mentions": "JSON list of {actor, text, start, end}: the words in the passage that named each actor, with document offsets",
 }
+STEPS_PER_ROW = 50  # making one row, beyond the characters of its passage
 
 
 def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
     return hashlib.sha1(f"{doc_id}\0{start}\0{end}\0{mention}".encode()).hexdigest()[:12]
 
 
-def document_events(doc: Document, index: ActorIndex, budget: float | None = None) -> list[tuple]:
-    """The rows of one document (tuples in `COLUMNS` order), in text order
-    (DateBudgetExceeded past `budget` seconds)."""
+def document_events(doc: Document, index: ActorIndex, budget: WorkBudget | None = None,
+                    limit: int = MAX_EVENTS_PER_DOCUMENT) -> tuple[list[tuple], bool]:
+    """The rows of one document (tuples in `COLUMNS` order), in text order, at most
+    `limit` of them, and whether there were more. The work is charged to `budget`."""
+    budget = budget or Unlimited()
     starts = [s for s, _ in doc.passages]
-    expressions = find_dates(doc.text, doc.published, budget, doc.sentences or None)
-    actors = passage_actors(doc.text, doc.passages, index)
+    # Past twice the limit the engine stops: some dates may be in furniture, the rest is left out.
+    expressions = find_dates(doc.text, doc.published, budget, doc.sentences or None, limit=2 * limit)
+    budget.charge(len(doc.text), "finding actors")
+    actors = DocumentActors(doc.text, doc.passages, index)
+    budget.charge(len(actors.mentions) + len(actors.speakers), "finding actors")
     published = doc.published.isoformat() if doc.published else ""
     rows = []
-    named: dict[int, tuple[str, str]] = {}  # per passage: its actors and their mentions, written once
+    named: dict[tuple[int, int], tuple[str, str]] = {}  # per window: its actors and their mentions, written once
     for expr in expressions:
         if not expr.on_calendar:
             continue
         i = bisect.bisect_right(starts, expr.start) - 1
         if i < 0 or expr.end > doc.passages[i][1]:
             continue  # not in article text (furniture, dateline)
-        p_start, p_end = doc.passages[i]
-        if i not in named:
-            named[i] = (SEPARATOR.join(actor_names(actors[i])),
-                        json.dumps([m.as_json() for m in actors[i]], ensure_ascii=False))
+        if len(rows) >= limit:
+            return rows, True
+        p_start, p_end, cut = passage_window(doc.text, doc.passages[i], (expr.start, expr.end))
+        budget.charge(p_end - p_start + STEPS_PER_ROW, "making rows")
+        if (p_start, p_end) not in named:
+            found = actors.within(p_start, p_end)
+            budget.charge(len(found), "making rows")
+            named[p_start, p_end] = (SEPARATOR.join(actor_names(found)),
+                                     json.dumps([m.as_json() for m in found], ensure_ascii=False))
+        who, where = named[p_start, p_end]
         rows.append((
             event_id(doc.doc_id, expr.start, expr.end, expr.text), doc.doc_id, doc.title, doc.source, doc.url,
-            published, doc.reference_source, doc.text[p_start:p_end], p_start, p_end,
+            published, doc.reference_source, doc.text[p_start:p_end], p_start, p_end, cut,
             expr.text, expr.start, expr.end, expr.type, expr.timex,
             expr.date_start.isoformat() if expr.date_start else "",
             expr.date_end.isoformat() if expr.date_end else "",
-            expr.granularity, expr.mod, expr.relation, named[i][0], named[i][1],
+            expr.granularity, expr.mod, expr.relation, who, where,
         ))
-    return rows
+    return rows, False
+
+
+@dataclass
+class DocumentResult:
+    """What reading one file gives: its rows, or the reason it gave none, and notes."""
+
+    name: str
+    rows: list[tuple] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # a skip (then no rows), or notes
+    repairs: list[str] = field(default_factory=list)
+    published: date | None = None
+    steps: int = 0  # the work it took (explorer.budget)
+
+    @property
+    def skipped(self) -> bool:
+        return any(p.skipped for p in self.problems)
+
+
+def map_document(name: str, data: bytes, meta: dict | None = None, index: ActorIndex | None = None,
+                 per_character: float = STEPS_PER_CHARACTER) -> DocumentResult:
+    """One file's bytes to its rows: the one function every way of building runs.
+
+    The document's whole work is charged to one budget of `per_character` steps per
+    byte; a file that cannot be read, or needs more work, gives a problem and no rows."""
+    index = index or default_index()
+    budget = WorkBudget(len(data), per_character)
+    result = DocumentResult(name)
+    try:
+        doc = build_document(name, data, meta, budget)
+        result.repairs, result.published = doc.repairs, doc.published
+        result.rows, cut = document_events(doc, index, budget)
+        if cut:
+            result.problems.append(too_many(name))
+    except ValueError as exc:
+        result.problems.append(Problem(name, str(exc)))
+    except BudgetExceeded as exc:
+        result.rows = []
+        result.problems.append(Problem(name, f"{exc}; skipped"))
+    result.steps = budget.spent
+    return result
+
+
+def too_many(name: str) -> Problem:
+    return Problem(name, f"has more than {MAX_EVENTS_PER_DOCUMENT:,} dated statements; the first "
+                         f"{MAX_EVENTS_PER_DOCUMENT:,} were kept, the rest left out", skipped=False)
+
+
+_DEFAULT_INDEX: ActorIndex | None = None
+
+
+def default_index() -> ActorIndex:
+    """The actor list shipped with the package, read once per process."""
+    global _DEFAULT_INDEX
+    if _DEFAULT_INDEX is None:
+        _DEFAULT_INDEX = ActorIndex(load_actors())
+    return _DEFAULT_INDEX
 
 
 def build_table(documents, index: ActorIndex | None = None, progress=None,
-                budget: float | None = DOCUMENT_BUDGET) -> tuple[pd.DataFrame, list[Problem]]:
-    """The events of all `documents`, ordered by date, then document and offset, and a
-    problem for every document that took longer than `budget` seconds to date (it is
-    left out whole; the rest still build).
+                per_character: float = STEPS_PER_CHARACTER) -> tuple[pd.DataFrame, list[Problem]]:
+    """The events of documents already read, ordered by date, then document and
+    offset, and a problem for every document over its work budget (left out whole)
+    or over the events limit (cut).
 
     `index` is the actor list to attribute with (default: data/actors.csv)."""
-    index = index or ActorIndex(load_actors())
+    index = index or default_index()
     rows, problems = [], []
     # The rows hold no reference cycles; the cyclic collector would only walk the
     # growing list again and again.
@@ -97,13 +171,22 @@ def build_table(documents, index: ActorIndex | None = None, progress=None,
     try:
         for doc in (progress(documents) if progress else documents):
             try:
-                rows += document_events(doc, index, budget)
-            except DateBudgetExceeded:
-                problems.append(Problem(doc.name, f"took longer than {budget:g} s to date; skipped"))
+                found, cut = document_events(doc, index, WorkBudget(len(doc.text), per_character))
+            except BudgetExceeded as exc:
+                problems.append(Problem(doc.name, f"{exc}; skipped"))
+                continue
+            rows += found
+            if cut:
+                problems.append(too_many(doc.name))
     finally:
         if collecting:
             gc.enable()
-    return sort_events(pd.DataFrame.from_records(rows, columns=list(COLUMNS))), problems
+    return table_of(rows), problems
+
+
+def table_of(rows: list[tuple]) -> pd.DataFrame:
+    """The events table of rows in `COLUMNS` order, sorted."""
+    return sort_events(pd.DataFrame.from_records(rows, columns=list(COLUMNS)))
 
 
 def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
@@ -117,29 +200,53 @@ def sort_events(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns="_unresolved").reset_index(drop=True)
 
 
-def write_table(table: pd.DataFrame, path: str | Path) -> None:
-    """CSV, JSON (records) or Parquet, by the file's suffix."""
+OUTPUT_FORMATS = (".csv", ".json", ".parquet")
+
+
+def check_output(path: str | Path) -> Path:
+    """`path` when the table can be written there (ValueError saying why not), checked
+    before any work is done."""
     path = Path(path)
+    if path.suffix.lower() not in OUTPUT_FORMATS:
+        raise ValueError(f"cannot write {path.name}: the output must end in .csv, .json or .parquet")
+    if path.is_dir():
+        raise ValueError(f"cannot write {path}: it is a folder")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ValueError(f"cannot write {path}: {parent} is not a folder this user may write to")
+    return path
+
+
+def write_table(table: pd.DataFrame, path: str | Path) -> None:
+    """CSV, JSON (records) or Parquet, by the file's suffix. CSV and JSON guard cells a
+    spreadsheet would run as formulas (`export.guard`); `read_table` undoes it."""
+    from . import export
+
+    path = check_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table.to_csv(path, index=False, lineterminator="\n")
+        path.write_bytes(export.to_csv(table))
     elif suffix == ".json":
-        path.write_text(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    elif suffix == ".parquet":
-        table.to_parquet(path, index=False)
+        path.write_bytes(export.to_json(table) + b"\n")
     else:
-        raise ValueError(f"unknown output format {suffix!r}: use .csv, .json or .parquet")
+        table.to_parquet(path, index=False)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """A table written by `write_table`, with the column types it was built with."""
+    from . import export
+
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
     if path.suffix.lower() == ".json":
-        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")), columns=list(COLUMNS))
-    ints = ["passage_start", "passage_end", "mention_start", "mention_end"]
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    table[ints] = table[ints].astype(int)
-    return table
+        table = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+        table = table.reindex(columns=list(COLUMNS) + [c for c in table.columns if c not in COLUMNS])
+    else:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        ints = [c for c in ("passage_start", "passage_end", "mention_start", "mention_end") if c in table]
+        table[ints] = table[ints].astype(int)
+    return export.unguard_table(table)

@@ -1,32 +1,58 @@
 """Downloads of a view: CSV, JSON and TimelineJS JSON.
 
-CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @,
-a tab or a carriage return) are prefixed with a single quote.
+Cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab
+or a carriage return, after any single quotes) get one more single quote in
+front, in CSV and JSON alike; `unguard` takes exactly that quote away again, so a
+guarded table reads back unchanged (`events.read_table`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
 import pandas as pd
 
+from .corpus import safe_address
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED = re.compile(r"^'*[=+\-@\t\r]")  # a formula, or a guard already there: each gets a quote
+_UNGUARD = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
 def guard_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and _GUARDED.match(value):
         return "'" + value
     return value
 
 
+def unguard(value):
+    if isinstance(value, str) and value.startswith("'"):
+        return _UNGUARD.sub("", value, count=1)
+    return value
+
+
+def _text_columns(table: pd.DataFrame):
+    return [c for c in table.columns if pd.api.types.is_string_dtype(table[c]) or table[c].dtype == object]
+
+
+def guard_table(table: pd.DataFrame) -> pd.DataFrame:
+    columns = _text_columns(table)
+    return table.assign(**{c: table[c].map(guard_formula) for c in columns}) if columns else table
+
+
+def unguard_table(table: pd.DataFrame) -> pd.DataFrame:
+    columns = _text_columns(table)
+    return table.assign(**{c: table[c].map(unguard) for c in columns}) if columns else table
+
+
 def to_csv(table: pd.DataFrame) -> bytes:
-    safe = table.apply(lambda column: column.map(guard_formula) if pd.api.types.is_string_dtype(column) else column)
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return guard_table(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def to_json(table: pd.DataFrame) -> bytes:
-    return json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(guard_table(table).to_dict(orient="records"), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _date(iso: str) -> dict:
@@ -34,9 +60,18 @@ def _date(iso: str) -> dict:
     return {"year": int(year), "month": int(month), "day": int(day)}
 
 
+def _credit(row) -> str:
+    """The outlet and the article's title, a link only to a plain http(s) address. (Not as
+    the slide's media: TimelineJS shows an article address there as a broken image.)"""
+    title = escape(row.title or row.doc_id)
+    url = safe_address(row.url)
+    linked = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>' if url else title
+    return f"{escape(row.source or 'unknown source')} · {linked}"
+
+
 def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer") -> dict:
     """TimelineJS3 JSON (also read by the streamlit-timeline component): one slide
-    per resolved event, the passage as its text and the source as its credit.
+    per resolved event, the passage as its text, then the outlet and the article.
 
     TimelineJS renders these strings as HTML, so every document string is escaped."""
     events = []
@@ -50,10 +85,7 @@ def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer") -> dict:
             slide["end_date"] = _date(row.date_end)
         if row.source:
             slide["group"] = escape(row.source)
-        if row.url.startswith(("http://", "https://")):
-            slide["media"] = {"url": row.url, "credit": escape(row.source), "caption": escape(row.title)}
-        else:
-            slide["text"]["text"] += f"<p>— {escape(row.source or 'unknown source')}</p>"
+        slide["text"]["text"] += f"<p>— {_credit(row)}</p>"
         events.append(slide)
     return {"title": {"text": {"headline": escape(title), "text": f"{len(events)} dated statements"}}, "events": events}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -284,7 +284,10 @@ def to_params(f: Filters, opts: Options) -> dict[str, list[str]]:
 def _to_day(value) -> str:
     """A selection bound (epoch milliseconds or ISO text) as YYYY-MM-DD."""
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).date().isoformat()
+        try:
+            return (date(1970, 1, 1) + timedelta(milliseconds=value)).isoformat()
+        except OverflowError:
+            return "0001-01-01" if value < 0 else "9999-12-31"
     return str(value)[:10]
 
 

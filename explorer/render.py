@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 from html import escape
-from urllib.parse import urlparse
+
+from .corpus import safe_address
 
 
 def escape_markdown(text: str) -> str:
@@ -16,11 +17,25 @@ def escape_markdown(text: str) -> str:
 
 def safe_url(url: str) -> str | None:
     """The address when it is a plain http(s) URL, else None (no javascript:, data: ...)."""
-    url = (url or "").strip()
-    parsed = urlparse(url)
-    if parsed.scheme in ("http", "https") and parsed.netloc and not any(c in url for c in "\"'<> \n\t"):
-        return url
-    return None
+    return safe_address(url) or None
+
+
+NOTICE_KINDS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️", "note": "📝"}
+
+
+def notices(items) -> str:
+    """(kind, text) pairs as HTML boxes: text escaped, never Markdown, so no address in
+    a file name, a URL parameter or an outlet's name becomes a link."""
+    return "".join(
+        f'<div class="notice notice-{kind}" role="{"alert" if kind in ("error", "warning") else "status"}">'
+        f'{NOTICE_KINDS[kind]} {escape(text)}</div>' for kind, text in items)
+
+
+def facet_counts(counts: dict[str, int], empty: str = "no events") -> str:
+    """A facet's values with their counts, most first, as escaped HTML."""
+    listed = sorted(counts, key=lambda v: (-counts[v], v))
+    body = " · ".join(f"{escape(v or '(none)')} <b>{counts[v]}</b>" for v in listed)
+    return f'<div class="facet">{body or escape(empty)}</div>'
 
 
 def highlight(passage: str, passage_start: int, marks: list[tuple[int, int, str]]) -> str:
@@ -50,17 +65,23 @@ def passage_card(row) -> str:
     title = escape(row.title or row.doc_id)
     title_html = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>' if url else title
     actors = escape(row.actors) if row.actors else "no actor named"
+    cut = getattr(row, "passage_cut", "")  # the sentence goes on: a window of it is shown
     return (
         f'<div class="event" data-event-id="{escape(row.event_id)}">'
         f'<div class="when"><b>{escape(when)}</b> · {escape(row.granularity)}{relation} · '
         f'“{escape(row.mention)}” → <code>{escape(row.timex)}</code></div>'
-        f'<blockquote>{highlight(row.passage, row.passage_start, marks)}</blockquote>'
+        f'<blockquote>{"… " if cut in ("start", "both") else ""}{highlight(row.passage, row.passage_start, marks)}'
+        f'{" …" if cut in ("end", "both") else ""}</blockquote>'
         f'<div class="meta">{escape(row.source or "unknown source")} · {title_html} · published '
         f'{escape(row.published or "unknown")} · actors: {actors}</div></div>'
     )
 
 
 STYLE = """<style>
+.notice{border-radius:.5rem;padding:.55rem .8rem;margin:.3rem 0;font-size:.9rem;line-height:1.4;overflow-wrap:anywhere}
+.notice-error{background:#ffe6e6;color:#7d1010}.notice-warning{background:#fff4d6;color:#6b4a00}
+.notice-info{background:#e6f0ff;color:#123a75}.notice-note{background:#f0f2f6;color:#31333f}
+.facet{font-size:.8rem;color:#555;margin:-.5rem 0 .6rem;overflow-wrap:anywhere}
 .event{border-left:3px solid #4c78a8;padding:.2rem .8rem;margin:.6rem 0}
 .event blockquote{margin:.3rem 0;font-size:1.02rem;line-height:1.5}
 .event mark.date{background:#ffe08a;padding:0 .1rem}

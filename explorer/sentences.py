@@ -48,3 +48,39 @@ def _add(spans, line, line_start, a, b):
         lead = len(piece) - len(piece.lstrip())
         start = line_start + a + lead
         spans.append((start, start + len(stripped)))
+
+
+MAX_PASSAGE = 400  # characters: a longer sentence is shown as a window around its date
+
+
+def passage_window(text: str, sentence: tuple[int, int], mention: tuple[int, int],
+                   limit: int = MAX_PASSAGE) -> tuple[int, int, str]:
+    """The passage that shows a mention: its sentence, or, when the sentence is longer
+    than `limit`, a window of about `limit` characters around the mention, cut at word
+    boundaries. Returns (start, end, cut) with cut "", "start", "end" or "both": the
+    sides where the sentence goes on."""
+    s, e = sentence
+    if e - s <= limit:
+        return s, e, ""
+    ms, me = mention
+    room = max(limit - (me - ms), 0)
+    ws = max(s, ms - room // 2)
+    we = min(e, me + room - (ms - ws))
+    ws = max(s, min(ws, we - limit))  # give what one side could not use to the other
+    if ws > s:  # start after a blank, never inside the mention
+        blank = _first_blank(text, ws, ms)
+        ws = blank if blank is not None else ws
+    if we < e:
+        blank = text.rfind(" ", me, we)
+        we = blank if blank > me else we
+    while ws < ms and text[ws].isspace():
+        ws += 1
+    while we > me and text[we - 1].isspace():
+        we -= 1
+    cut = {(True, True): "both", (True, False): "start", (False, True): "end"}.get((ws > s, we < e), "")
+    return ws, we, cut
+
+
+def _first_blank(text: str, start: int, stop: int) -> int | None:
+    i = text.find(" ", start, stop)
+    return i + 1 if i >= 0 else None

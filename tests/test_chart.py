@@ -1,6 +1,7 @@
 """The timeline chart: spans, lanes, selections, aggregation."""
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from explorer import chart
@@ -26,9 +27,10 @@ def test_events_are_spans_with_a_round_cap(seed_table):
 def test_a_day_is_one_day_wide_and_a_month_a_month(seed_table):
     frame = chart._events_frame(seed_table, "source")
     december = frame[frame.mention == "December 10"].iloc[0]
-    assert december.end - december.start == pd.Timedelta(days=1)
+    assert december.end - december.start == chart.DAY_MS
     august = frame[frame.mention == "August 2020"].iloc[0]
-    assert august.end - august.start == pd.Timedelta(days=31)
+    assert august.end - august.start == 31 * chart.DAY_MS
+    assert december.start == pd.Timestamp("2021-12-10").value // 10**6  # epoch milliseconds
 
 
 def test_actor_lanes_put_an_event_in_each_of_its_actors_lanes(seed_table):
@@ -80,3 +82,21 @@ def test_templates_carry_no_data_of_their_own(seed_table):
     for timeline in (chart.timeline(seed_table), chart.timeline(seed_table, max_marks=10)):
         assert "data" not in timeline.spec and "datasets" not in timeline.spec
         assert spec(timeline)["data"]["values"] and all(row for row in spec(timeline)["data"]["values"])
+
+
+def test_years_far_from_today_draw_within_the_calendar(seed_table):
+    """pandas timestamps end in 1677 and 2262; the engine resolves years 1 to 9999."""
+    far = seed_table.head(2).copy()
+    far[["date_start", "date_end", "granularity"]] = [["0001-01-01", "0099-12-31", "century"],
+                                                       ["9999-12-31", "9999-12-31", "day"]]
+    s = spec(chart.timeline(far))
+    low, high = s["encoding"]["x"]["scale"]["domain"]
+    assert chart.FIRST_MS <= low < high <= chart.LAST_MS
+    counts = chart.aggregated(*filters_index(far).period_counts(np.ones(2, dtype=bool), "granularity"), "granularity")
+    assert sorted(counts.data["when"]) == [chart.FIRST_MS, chart.epoch_ms(["9999"])[0]]  # counted per year
+
+
+def filters_index(table):
+    from explorer.filters import TableIndex
+
+    return TableIndex(table)

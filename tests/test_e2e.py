@@ -144,3 +144,38 @@ def test_malformed_link_shows_a_notice_not_an_error(server, browser):
     expect(page.locator("h3", has_text="statement")).to_have_text("25 dated statement(s)", timeout=30000)
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def upload_in(page, name: str, data: bytes) -> None:
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
+
+
+def test_two_readers_uploading_the_same_name_each_see_only_their_own(server, browser):
+    """Two browser contexts are two readers; their files share a name and date offsets."""
+    texts = {"A": b"Notes\nPolice came on 28 October 2020 to the flat, said PRIVATE-A.",
+             "B": b"Notes\nPolice came on 28 October 2020 to the flat, said PRIVATE-B."}
+    contexts = {who: browser.new_context(viewport={"width": 1400, "height": 1000}) for who in texts}
+    pages = {}
+    for who, context in contexts.items():
+        page = context.new_page()
+        page.goto(f"{server}/?q=to+the+flat")  # no seed matches: only the upload will
+        page.wait_for_selector("[data-testid=stFileUploaderDropzoneInput]", state="attached", timeout=60000)
+        upload_in(page, "notes.txt", texts[who])
+        pages[who] = page
+    for who, page in pages.items():
+        other = "B" if who == "A" else "A"
+        expect(page.locator("div.event")).to_have_count(1, timeout=60000)
+        card = page.locator("div.event").inner_text()
+        assert f"PRIVATE-{who}" in card and f"PRIVATE-{other}" not in page.content()
+    pages["A"].screenshot(path=str(OUTPUT / "e2e-isolation-A.png"), full_page=True)
+    for context in contexts.values():
+        context.close()
+
+
+def test_notices_in_the_browser_hold_no_links(server, browser):
+    page = open_page(browser, f"{server}/?source=Log%20in%20again%20at%20https://evil.example/login")
+    expect(page.locator("div.notice")).to_have_count(1, timeout=30000)
+    assert "https://evil.example/login" in page.locator("div.notice").inner_text()
+    assert page.locator("a[href*='evil.example']").count() == 0
+    page.close()

@@ -1,0 +1,201 @@
+"""A reader's own articles on the page: what they uploaded, the facts they gave, what was read.
+
+`SessionArticles` lives in one browser session and nowhere else: the files (within
+`MAX_FILES` and `MAX_SESSION_BYTES`), the facts the reader set for each
+(publication date, title, outlet, address) and the results of reading them, kept
+in a `BoundedCache` keyed on the file's bytes and those facts. Nothing here is
+shared between readers, so one reader can never see another's text; everything
+goes when the session does. Plain Python: the page wires it to widgets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .corpus import MAX_DOCUMENT_BYTES, MAX_SOURCE, MB, too_large, MAX_TITLE, Problem, doc_id_of, parse_published, safe_address, safe_name
+from .events import DocumentResult, table_of
+
+MAX_FILES = 50  # files one session holds
+MAX_SESSION_BYTES = 30 * MB  # their bytes together
+RESULT_TTL = 3600.0  # seconds a result not asked for is kept
+FACTS = ("published", "title", "source", "url")
+
+
+class BoundedCache:
+    """At most `max_entries` values and `max_bytes` of them (as sized by the caller),
+    each dropped `ttl` seconds after it was last asked for; least recently used go first."""
+
+    def __init__(self, max_entries: int, max_bytes: int, ttl: float, clock=time.monotonic):
+        self.max_entries, self.max_bytes, self.ttl, self.clock = max_entries, max_bytes, ttl, clock
+        self._items: OrderedDict = OrderedDict()  # key -> (value, size, last used)
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key):
+        self._expire()
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items[key] = (item[0], item[1], self.clock())
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key, value, size: int) -> None:
+        if key in self._items:
+            self.bytes -= self._items.pop(key)[1]
+        if size > self.max_bytes:
+            return
+        self._items[key] = (value, size, self.clock())
+        self.bytes += size
+        while len(self._items) > self.max_entries or self.bytes > self.max_bytes:
+            self.bytes -= self._items.popitem(last=False)[1][1]
+
+    def _expire(self) -> None:
+        now = self.clock()
+        for key in [k for k, (_, _, used) in self._items.items() if now - used > self.ttl]:
+            self.bytes -= self._items.pop(key)[1]
+
+
+@dataclass
+class Upload:
+    name: str  # safe to show, unique in the session
+    data: bytes
+    doc_id: str
+    digest: str
+    facts: dict = field(default_factory=lambda: dict.fromkeys(FACTS, ""))
+
+    def key(self) -> tuple:
+        """What a result depends on: the bytes, the document id and the facts."""
+        return (self.digest, self.doc_id) + tuple(self.facts[f] for f in FACTS)
+
+
+def result_size(result: DocumentResult) -> int:
+    return 200 + sum(len(cell) if isinstance(cell, str) else 8 for row in result.rows for cell in row)
+
+
+class SessionArticles:
+    def __init__(self, taken_ids=()):
+        """`taken_ids`: document ids an upload may not have (the corpus's own)."""
+        self.uploads: OrderedDict[str, Upload] = OrderedDict()
+        self.results = BoundedCache(2 * MAX_FILES, 4 * MAX_SESSION_BYTES, RESULT_TTL)
+        self.taken_ids = set(taken_ids)
+        self.generation = 0  # bumped to give the page's upload widgets fresh keys
+
+    @property
+    def bytes(self) -> int:
+        return sum(len(u.data) for u in self.uploads.values())
+
+    def add(self, files) -> list[str]:
+        """Take (name, bytes or a function giving them) pairs within the limits; a note
+        for every file not taken, saying why."""
+        notes = []
+        digests = {u.digest: u.name for u in self.uploads.values()}
+        for raw_name, data in files:
+            name = safe_name(raw_name)
+            if len(self.uploads) >= MAX_FILES:
+                notes.append(f"{name}: this session already holds {MAX_FILES} files; not added")
+                continue
+            data = data() if callable(data) else data
+            if len(data) > MAX_DOCUMENT_BYTES:
+                notes.append(f"{name}: {too_large(len(data))}; not added")
+                continue
+            if self.bytes + len(data) > MAX_SESSION_BYTES:
+                notes.append(f"{name}: over the {MAX_SESSION_BYTES // MB} MB this session holds; not added")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in digests:
+                notes.append(f"{name}: the same file as {digests[digest]}; not added again")
+                continue
+            name = self._unique_name(name, set(self.uploads))
+            doc_id = self._unique(doc_id_of(name), self.taken_ids | {u.doc_id for u in self.uploads.values()})
+            self.uploads[name] = Upload(name, data, doc_id, digest)
+            digests[digest] = name
+        return notes
+
+    @staticmethod
+    def _unique(value: str, taken: set[str]) -> str:
+        if value not in taken:
+            return value
+        n = 2
+        while f"{value}-{n}" in taken:
+            n += 1
+        return f"{value}-{n}"
+
+    @staticmethod
+    def _unique_name(name: str, taken: set[str]) -> str:
+        """notes.txt, then notes-2.txt, notes-3.txt ..."""
+        stem, dot, suffix = name.rpartition(".")
+        stem, suffix = (stem, dot + suffix) if stem else (name, "")
+        n = 1
+        while name in taken:
+            n += 1
+            name = f"{stem}-{n}{suffix}"
+        return name
+
+    def remove(self, name: str) -> None:
+        self.uploads.pop(name, None)
+
+    def set_facts(self, name: str, facts: dict) -> list[str]:
+        """Set what the reader typed for a file; a value that cannot be used is refused
+        with a note, and the file keeps its previous one."""
+        upload = self.uploads.get(name)
+        if upload is None:
+            return []
+        notes = []
+        for key in FACTS:
+            if key not in facts:
+                continue
+            value = facts[key]
+            value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+            if key == "published":
+                try:
+                    day = parse_published(value)
+                except ValueError as exc:
+                    notes.append(f"{name}: publication date {exc}; not changed")
+                    continue
+                value = day.isoformat() if day else ""
+            elif key == "url":
+                value = str(value).strip()
+                if value and not safe_address(value):
+                    notes.append(f"{name}: the address is not a plain http(s) address; not changed")
+                    continue
+            else:
+                limit = MAX_TITLE if key == "title" else MAX_SOURCE
+                value = " ".join(str(value).split())[:limit]
+            upload.facts[key] = value
+        return notes
+
+    def read(self, reader, progress=None) -> list[tuple[Upload, DocumentResult]]:
+        """Each upload with its result, reading (with `reader(name, data, meta)`) only
+        those whose bytes and facts have not been read before."""
+        out = []
+        uploads = list(self.uploads.values())
+        for i, upload in enumerate(uploads):
+            result = self.results.get(upload.key())
+            if result is None:
+                meta = {**upload.facts, "doc_id": upload.doc_id}
+                result = reader(upload.name, upload.data, meta)
+                self.results.put(upload.key(), result, result_size(result))
+            out.append((upload, result))
+            if progress:
+                progress(i + 1, len(uploads))
+        return out
+
+
+def combined_rows(read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
+    """The events table of what was read."""
+    return table_of([row for _, result in read for row in result.rows])
+
+
+def report(read: list[tuple[Upload, DocumentResult]]) -> tuple[list[Problem], list[str]]:
+    """Every problem and repair of what was read, by file name."""
+    problems = [p for _, result in read for p in result.problems]
+    repairs = [f"{upload.name}: {r}" for upload, result in read for r in result.repairs]
+    return problems, repairs

@@ -1,0 +1,36 @@
+"""Reading a file in a worker process: the result is the one of the same function run here,
+and each limit stops a file, with its name, without stopping anything else."""
+
+from explorer import workers
+from explorer.events import map_document
+
+from .hostile_shapes import PUBLISHED, SHAPES
+
+GOOD = b"Raid\nPolice came on 28 October 2020, the prosecutor said."
+
+
+def test_a_worker_gives_what_the_function_gives_here():
+    meta = {"published": PUBLISHED, "doc_id": "raid"}
+    there = workers.read_isolated("raid.txt", GOOD, meta)
+    here = map_document("raid.txt", GOOD, meta)
+    assert there.rows == here.rows and there.problems == here.problems and len(there.rows) == 1
+
+
+def test_a_file_still_being_read_past_the_wall_time_is_stopped():
+    _, data = SHAPES["ordinary article"](200)  # about a second of work
+    result = workers.read_isolated("slow.txt", data, {"published": PUBLISHED}, time_limit=0.05)
+    assert [p.reason for p in result.problems] == ["was still being read after 0.05 s; stopped"] and not result.rows
+
+
+def test_a_file_needing_more_processor_time_than_allowed_is_stopped():
+    _, data = SHAPES["month names in one sentence"](400)  # about four seconds of processor time
+    result = workers.read_isolated("months.txt", data, {"published": PUBLISHED}, cpu_limit=1)
+    assert [p.reason for p in result.problems] == ["needs more than 1 s of processor time to read; stopped"]
+
+
+def test_a_file_needing_more_memory_than_allowed_is_skipped():
+    _, data = SHAPES["ordinary article"](400)
+    result = workers.read_isolated("big.txt", data, {"published": PUBLISHED}, memory_limit=20 * 2**20)
+    assert result.skipped and "of memory" in result.problems[0].reason and not result.rows
+    after = workers.read_isolated("raid.txt", GOOD, {"published": PUBLISHED})  # the next file is read as usual
+    assert len(after.rows) == 1
