@@ -13,7 +13,7 @@ import streamlit as st
 from explorer import chart, export, filters, render, uploads, workers
 from explorer.catalog import Catalog
 from explorer.corpus import MAX_DOCUMENT_BYTES, MB
-from explorer.events import read_table, sort_events
+from explorer.events import read_table
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
@@ -58,8 +58,7 @@ def session_catalog(seeds: Catalog, read) -> Catalog:
     kept = st.session_state.get("catalog")
     if kept and kept[0] == key:
         return kept[1]
-    table = sort_events(pd.concat([seeds.table, uploads.combined_rows(read)], ignore_index=True))
-    catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
+    catalog = Catalog(uploads.with_corpus(seeds.table, read), seeds.articles + sum(not result.skipped for _, result in read))
     st.session_state["catalog"] = (key, catalog)
     return catalog
 
@@ -191,7 +190,6 @@ with st.sidebar:
     st.text_input("Search the passages", key="q", bind="query-params", max_chars=filters.MAX_QUERY_LENGTH)
     st.header("View")
     lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
-    colour = st.radio("Colour", list(chart.COLOURS), format_func=chart.COLOURS.get, horizontal=True, key="colour")
 
 if notices:
     st.html(render.notices(("warning", n) for n in notices))
@@ -199,27 +197,44 @@ if notices:
 chosen = filters_in_state()
 mask = index.mask(chosen)
 
-# --- the timeline ----------------------------------------------------------------------
+# --- the timeline: one mark per happening -----------------------------------------------
 
 if not mask.any():
     st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(index, chosen)), icon="🔎")
     st.stop()
 
-if index.marks(mask, lanes) > chart.MAX_MARKS:
+linked, unknown = filters.linked_happenings(st.query_params.get_all("happening"), data.happening_ids)
+if unknown:
+    st.html(render.notices(("warning", n) for n in unknown))
+shown_happenings = data.happenings_in(mask)
+if data.marks(shown_happenings, lanes) > chart.MAX_MARKS:
     # too many to draw one by one: counted straight from the index, no rows copied
-    timeline = chart.aggregated(*index.period_counts(mask, colour), colour)
+    timeline = chart.aggregated(*index.period_counts(mask, "granularity"))
     st.caption(timeline.note)
 else:
-    timeline = chart.events_chart(table[mask], lanes, colour)
+    timeline = chart.happenings_chart(data.view.iloc[shown_happenings], lanes, selected=linked)
 picked = st.vega_lite_chart(timeline.data, timeline.spec, on_select="rerun", key="timeline",
-                         selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
+                            selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
 unplaced = int((mask & ~index.resolved).sum())
-st.caption("Click a mark or drag along the time axis to select; double-click to clear. "
-           "Scroll to zoom, shift-drag to pan." + (f" {unplaced} statement(s) without a resolved date are listed below but not drawn." if unplaced else ""))
+st.caption("Each mark is one happening, thicker and labelled when several outlets report it; dashed ends are open "
+           "(“since” still going, “until” with its start untold); “!” marks sources that disagree on the date. "
+           "Click a mark for every source's passage, or drag along the time axis; double-click to clear. "
+           "Scroll to zoom, shift-drag to pan."
+           + (f" {unplaced} statement(s) without a resolved date are listed below but not drawn." if unplaced else ""))
 
 selection = picked.selection if picked and any(picked.selection.values()) else None
-shown = filters.selected_events(table[mask], selection) if selection else None
-positions = np.flatnonzero(mask) if shown is None else table.index.get_indexer(shown.index)
+chosen_happenings = filters.selected_happenings(selection) if selection else linked
+if selection is not None and chosen_happenings != linked:
+    st.query_params["happening"] = chosen_happenings  # the URL holds the selected happening too
+shown = None
+if chosen_happenings:
+    positions = data.mentions_of(chosen_happenings)
+    shown = table.iloc[positions]
+elif selection:
+    shown = filters.selected_events(table[mask], selection)
+    positions = table.index.get_indexer(shown.index) if shown is not None else None
+if shown is None:
+    positions = np.flatnonzero(mask)
 count = len(positions)
 
 
@@ -231,7 +246,9 @@ def shown_table() -> pd.DataFrame:
 
 left, right = st.columns([3, 1])
 with left:
-    if shown is not None:
+    if chosen_happenings:
+        st.subheader(f"{count} passage(s) from every source on the selected happening(s)")
+    elif shown is not None:
         st.subheader(f"{count} statement(s) selected on the chart")
     else:
         st.subheader(f"{count} dated statement(s)")
@@ -248,4 +265,5 @@ with right:
 
     st.download_button("Events (CSV)", made(export.to_csv), "events.csv", "text/csv")
     st.download_button("Events (JSON)", made(export.to_json), "events.json", "application/json")
-    st.download_button("TimelineJS (JSON)", made(export.to_timelinejs), "timeline.json", "application/json")
+    st.download_button("TimelineJS (JSON)", made(lambda t: export.to_timelinejs(t, group=lanes)), "timeline.json",
+                       "application/json")

@@ -19,6 +19,7 @@ from .budget import STEPS_PER_CHARACTER
 from .corpus import Problem, decode, load_folders, plan_folders, read_file, safe_name
 from .dates import find_dates
 from .events import check_output, map_document, table_of, write_table
+from .happenings import view
 
 # The tagger's public contract: these keys, in this order, on every line.
 DATE_KEYS = ("text", "start", "end", "type", "timex", "date_start", "date_end", "granularity")
@@ -28,6 +29,7 @@ EXAMPLES = """examples:
   echo "Since August 2020, sanctions were imposed." | python -m explorer dates --reference 2022-01-28
   python -m explorer build seeds/ --out data/events.csv
   python -m explorer build my-articles/ more-articles/ --out big.parquet --strict
+  python -m explorer build seeds/ --out events.csv --happenings happenings.csv
   python -m explorer actors suggest seeds/
 """
 
@@ -89,6 +91,7 @@ def _progress(desc):
 
 def cmd_build(args) -> int:
     out = check_output(args.out)  # before any work
+    happenings_out = check_output(args.happenings) if args.happenings else None
     plan = plan_folders(_folders(args.folders))
     for problem in plan.problems:
         _report(problem)
@@ -116,6 +119,10 @@ def cmd_build(args) -> int:
     table = table_of(rows)
     write_table(table, out)
     print(f"{len(table)} events from {read} documents -> {out}", file=sys.stderr)
+    if happenings_out:
+        happenings = view(table)
+        write_table(happenings, happenings_out)
+        print(f"{len(happenings)} happenings -> {happenings_out}", file=sys.stderr)
     return 1 if args.strict and skipped else 0
 
 
@@ -158,6 +165,8 @@ def parser() -> Parser:
                            epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("folders", nargs="*", help="folders of .txt/.md/.html files (default: seeds/)")
     build.add_argument("--out", required=True, help="output file: .csv, .json or .parquet")
+    build.add_argument("--happenings", metavar="PATH",
+                       help="also write one row a happening (.csv, .json or .parquet; README, 'Happenings')")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
                        help="steps of work a document may take per byte of its file before it is skipped "

@@ -1,19 +1,22 @@
 """An events table made ready for the page once, so that a rerun only looks things up.
 
 A `Catalog` holds the table with its filter options (`filters.options`), its
-index (`filters.TableIndex`), the one-line summary, and each event's passage
-card, rendered the first time it is shown and kept (a card is a pure function
-of its row).
+index (`filters.TableIndex`), its happenings (`happenings.view`) with, per mention,
+the happening it dates, the one-line summary, and each event's passage card,
+rendered the first time it is shown and kept (a card is a pure function of its row
+and its happening).
 """
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 
 import numpy as np
 import pandas as pd
 
-from . import filters, render
+from . import filters, happenings, render
+from .actors import SEPARATOR
 from .events import COLUMNS
 
 MAX_KEPT_CARDS = 20_000  # then the kept cards are dropped and rendered again as needed
@@ -34,6 +37,32 @@ class Catalog:
         self._columns = [table[c].to_numpy(dtype=object) for c in COLUMNS]
         self._row = namedtuple("Event", COLUMNS)
         self._cards: dict[int, str] = {}
+        self.view = happenings.view(table)
+        # per mention, its happening's row in the view; per happening, its mentions, in table order
+        self.happening_of = pd.Index(self.view["happening_id"]).get_indexer(table["happening_id"])
+        order = np.argsort(self.happening_of, kind="stable")
+        bounds = np.searchsorted(self.happening_of[order], np.arange(len(self.view) + 1))
+        self._mentions = (order, bounds)
+        self.view_resolved = (self.view["date_start"] != "").to_numpy()
+        self.lane_count = {lanes: self.view[column].str.count(re.escape(SEPARATOR)).to_numpy() + 1  # "" is one lane
+                           for lanes, column in (("actor", "actors"), ("source", "sources"))}
+        self.happening_ids = set(self.view["happening_id"])
+
+    def happenings_in(self, mask: np.ndarray) -> np.ndarray:
+        """The view rows of the resolved happenings that have a mention in `mask`."""
+        found = np.unique(self.happening_of[mask])
+        return found[self.view_resolved[found]]
+
+    def marks(self, shown: np.ndarray, lanes: str) -> int:
+        """How many marks the chart would draw: one per happening and lane."""
+        return int(self.lane_count[lanes][shown].sum())
+
+    def mentions_of(self, ids) -> np.ndarray:
+        """Table positions of every mention, from every source, of the happenings `ids`."""
+        order, bounds = self._mentions
+        rows = pd.Index(self.view["happening_id"]).get_indexer(list(ids))
+        parts = [order[bounds[r]:bounds[r + 1]] for r in rows if r >= 0]
+        return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
     def cards(self, positions) -> list[str]:
         """Passage cards (HTML) of the rows at `positions`."""
@@ -43,6 +72,7 @@ class Catalog:
             if card is None:
                 if len(self._cards) >= MAX_KEPT_CARDS:
                     self._cards.clear()
-                card = self._cards[i] = render.passage_card(self._row(*(column[i] for column in self._columns)))
+                row = self._row(*(column[i] for column in self._columns))
+                card = self._cards[i] = render.passage_card(row, self.view.iloc[self.happening_of[i]])
             out.append(card)
         return out

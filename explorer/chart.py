@@ -1,17 +1,21 @@
-"""The timeline chart (Altair): each event as the span of days it names.
+"""The timeline chart (Altair): one mark per happening, where its date words and their
+relation place it.
 
-An event is a rule from its first day to the day after its last, drawn with a
-round cap, so "December 10" stays a visible dot at any zoom and "August 2020"
-is a month-long bar. Lanes are actors or sources; colour is precision or
-source. Clicking marks (`pick`) or dragging along the time axis (`brush`)
-selects events; the wheel zooms and shift-drag pans. A view with more events
-than `MAX_MARKS` is drawn as counts per month (or per year for long spans).
+A happening dated X is a rule over the days X names ("December 10" a dot at any zoom,
+"August 2020" a month-long bar); "since X" runs from X to the latest report and goes
+on as a dashed line with an arrow (still going when reported); "until X" and "before X"
+come in dashed from the left, their start not told; "after X" is a pale bar between X
+and the latest report. A happening reported by several outlets is drawn thicker and
+labelled with their number; one whose sources disagree on the date carries a "!".
+Lanes are actors or outlets (a happening is in every lane its mentions name). Colour is
+precision, from one fixed palette (`PRECISION_COLOURS`), so a precision has the same
+colour in every view. Clicking marks (`pick`) or dragging along the time axis (`brush`)
+selects; the wheel zooms and shift-drag pans. A view with more than `MAX_MARKS` marks is
+drawn as counts per month (or per year over long spans).
 
-Altair writes each kind of chart once, as a Vega-Lite template without data
-(validated then, and cached); a filter change only fills in the data and the
-few settings that follow from it (time domain, height, colour domain). Building
-and validating an Altair chart on every rerun cost more than everything else
-the page does.
+Altair writes each kind of chart once, as a Vega-Lite template without data (validated
+then, and cached); a filter change only fills in the data and the few settings that
+follow from it (time domain, height, colour domain).
 """
 
 from __future__ import annotations
@@ -24,12 +28,24 @@ import numpy as np
 import pandas as pd
 
 from .actors import SEPARATOR
-from .filters import PRECISION_ORDER, TableIndex
+from .filters import PRECISION_ORDER
 
 MAX_MARKS = 1500
 NO_ACTOR = "(no actor named)"
-LANES = {"actor": "Actor", "source": "Source"}
-COLOURS = {"granularity": "Precision", "source": "Source"}
+NO_SOURCE = "(unknown outlet)"
+LANES = {"actor": "Actor", "source": "Outlet"}
+# One colour per precision in every view and legend: the Okabe-Ito palette (told apart with
+# colour-blind sight, legible on light and dark backgrounds), then two more.
+PRECISION_COLOURS = {
+    "time": "#CC79A7", "day": "#0072B2", "week": "#56B4E9", "weekend": "#009E73", "month": "#E69F00",
+    "season": "#F0E442", "quarter": "#D55E00", "half": "#8C564B", "year": "#999999", "decade": "#6A3D9A",
+    "century": "#3B3B3B", "present": "#BCBD22",
+}
+FADE_SHARE = 0.06  # of the time axis: how far an open end is drawn
+MIN_FADE_DAYS = 60
+DAY_MS = 86_400_000
+# The calendar's ends in epoch milliseconds: an axis never runs past them.
+FIRST_MS, LAST_MS = -62135596800000, 253402214400000  # 0001-01-01, 9999-12-31
 
 
 @dataclass
@@ -42,33 +58,36 @@ class Timeline:
 
     def to_dict(self) -> dict:
         """The whole Vega-Lite spec, data included (what the browser receives)."""
-        return {**self.spec, "data": {"values": self.data.to_dict("records")}}
+        return {**self.spec, "data": {"values": self.data.replace({np.nan: None}).to_dict("records")}}
 
 
 def _without_data(spec: dict) -> dict:
-    """A template's spec: Altair gives a chart without data one empty row, which
-    Vega-Lite would draw (an "undefined" lane); the page passes the data itself."""
-    return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+    """A template's spec: Altair gives a chart without data (and each of its layers) one empty
+    row, which Vega-Lite would draw (an "undefined" lane); the page passes the data itself."""
+    out = {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+    if "layer" in out:
+        out["layer"] = [_without_data(layer) for layer in out["layer"]]
+    return out
 
 
 def _patched(template: dict, **settings) -> dict:
     """`template` with values set at paths written with double underscores
-    (encoding__x__scale__domain), copying only the dictionaries on those paths
-    (the cached template stays as it was)."""
+    (encoding__x__scale__domain, layer__0__encoding__...), copying only the containers on those
+    paths (the cached template stays as it was)."""
     spec = dict(template)
     for path, value in settings.items():
         keys = path.split("__")
         node = spec
         for key in keys[:-1]:
-            node[key] = dict(node[key])
-            node = node[key]
+            if isinstance(node, list):
+                index = int(key)
+                node[index] = dict(node[index])
+                node = node[index]
+            else:
+                node[key] = list(node[key]) if isinstance(node[key], list) else dict(node[key])
+                node = node[key]
         node[keys[-1]] = value
     return spec
-
-
-DAY_MS = 86_400_000
-# The calendar's ends in epoch milliseconds: an axis never runs past them.
-FIRST_MS, LAST_MS = -62135596800000, 253402214400000  # 0001-01-01, 9999-12-31
 
 
 def epoch_ms(iso_days, plus_days: int = 0) -> np.ndarray:
@@ -79,106 +98,130 @@ def epoch_ms(iso_days, plus_days: int = 0) -> np.ndarray:
     return days * DAY_MS
 
 
-def _events_frame(events: pd.DataFrame, lanes: str) -> pd.DataFrame:
-    frame = events[events["date_start"] != ""].copy()
-    frame["start"] = epoch_ms(frame["date_start"])
-    frame["end"] = epoch_ms(frame["date_end"], plus_days=1)
-    frame["dates"] = frame["date_start"].where(frame["date_start"] == frame["date_end"],
-                                               frame["date_start"] + " – " + frame["date_end"])
-    frame["excerpt"] = frame["passage"].str.slice(0, 140) + frame["passage"].map(lambda p: "…" if len(p) > 140 else "")
-    if lanes == "actor":
-        frame["lane"] = frame["actors"].map(lambda s: s.split(SEPARATOR) if s else [NO_ACTOR])
-        frame = frame.explode("lane")
-    else:
-        frame["lane"] = frame["source"].where(frame["source"] != "", "(unknown source)")
-    return frame
+def _dates_text(start: str, end: str, granularity: str) -> str:
+    return (start if start == end else f"{start} – {end}") + f" ({granularity})"
 
 
-def _colour(colour: str) -> alt.Color:
-    if colour == "granularity":  # the domain, in precision order, is set per chart
-        return alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], scheme="tableau10"))
-    return alt.Color("source:N", title="Source")
+def happenings_frame(view: pd.DataFrame, lanes: str) -> pd.DataFrame:
+    """The marks of resolved happenings (rows of `happenings.view`): one per happening and lane.
+
+    Per mark: `x`..`x2` the part drawn solid (after: pale), `fx`..`fx2` the dashed open
+    part and `tip` its arrow (empty when closed)."""
+    rows = view[view["date_start"] != ""]
+    if rows.empty:
+        return pd.DataFrame(columns=["happening_id", "lane", "granularity", "x", "x2", "fx", "fx2", "tip", "arrow",
+                                     "strength", "weight", "label", "what", "dates", "sources", "outlets", "warning"])
+    start, end = epoch_ms(rows["date_start"]), epoch_ms(rows["date_end"], plus_days=1)
+    last = epoch_ms(rows["last_reported"].where(rows["last_reported"] != "", rows["date_end"]), plus_days=1)
+    shape = rows["shape"].to_numpy()
+    known_start, known_end = start.min(), np.maximum(end, np.where(shape == "from", last, end)).max()
+    fade = max((known_end - known_start) * FADE_SHARE, MIN_FADE_DAYS * DAY_MS)
+    x = np.where(shape == "after", end, np.where(shape == "before", start - fade * 0.25, start))
+    x2 = np.where(np.isin(shape, ["from", "after"]), np.maximum(last, end), end)
+    x2 = np.where(shape == "before", start, x2)  # "before X": only the dashed lead-in, ending at X
+    fx = np.where(shape == "from", x2, np.where(np.isin(shape, ["to", "before"]), x - fade, np.nan))
+    fx2 = np.where(shape == "from", x2 + fade, np.where(np.isin(shape, ["to", "before"]), x, np.nan))
+    tip = np.where(shape == "from", fx2, np.where(np.isin(shape, ["to", "before"]), fx, np.nan))
+    arrow = np.where(shape == "from", "triangle-right", np.where(np.isin(shape, ["to", "before"]), "triangle-left", ""))
+    outlets = rows["outlets"].to_numpy()
+    frame = pd.DataFrame({
+        "happening_id": rows["happening_id"].to_numpy(),
+        "granularity": rows["granularity"].to_numpy(),
+        "x": np.maximum(x, FIRST_MS), "x2": np.minimum(x2, LAST_MS),
+        "fx": np.clip(fx, FIRST_MS, LAST_MS), "fx2": np.clip(fx2, FIRST_MS, LAST_MS), "tip": np.clip(tip, FIRST_MS, LAST_MS),
+        "arrow": arrow, "strength": np.where(shape == "after", 0.45, 0.95),  # "after X" is drawn pale
+        "weight": np.minimum(8 + 3 * np.maximum(outlets - 1, 0), 20),
+        "label": [f"{n} outlets" if n > 1 else "" for n in outlets],
+        "what": [w if len(w) <= 140 else w[:139] + "…" for w in rows["what"]],
+        "dates": [_dates_text(s, e, g) + ("" if r == "at" else f", {r}") for s, e, g, r in
+                  zip(rows["date_start"], rows["date_end"], rows["granularity"], rows["relation"])],
+        "sources": rows["sources"].where(rows["sources"] != "", NO_SOURCE).to_numpy(),
+        "outlets": outlets,
+        "warning": np.where(rows["disagree"].astype(bool), "!", ""),
+    })
+    values = (rows["actors"] if lanes == "actor" else rows["sources"]).to_numpy()
+    empty = NO_ACTOR if lanes == "actor" else NO_SOURCE
+    frame["lane"] = [v.split(SEPARATOR) if v else [empty] for v in values]
+    return frame.explode("lane", ignore_index=True)
 
 
-def _colour_settings(colour: str, frame: pd.DataFrame) -> dict:
-    if colour != "granularity":
-        return {}
-    found = set(frame["granularity"].unique())
-    present = [p for p in PRECISION_ORDER if p in found] + sorted(found - set(PRECISION_ORDER))
-    return {"encoding__color__scale__domain": present}
+def _precision_settings(present: set[str], path: str = "encoding__color__scale") -> dict:
+    """The colour scale for the precisions a chart shows: each in its fixed colour."""
+    domain = [p for p in PRECISION_ORDER if p in present] + sorted(present - set(PRECISION_ORDER))
+    return {f"{path}__domain": domain, f"{path}__range": [PRECISION_COLOURS.get(p, "#777777") for p in domain]}
 
 
-def _x_domain(frame: pd.DataFrame) -> list[int]:
-    """The events' span, padded so that a few close events are not stretched edge to
-    edge, within the calendar."""
-    first, last = int(frame["start"].min()), int(frame["end"].max())
-    pad = max((last - first) * 0.03, 45 * DAY_MS)
-    return [max(int(first - pad), FIRST_MS), min(int(last + pad), LAST_MS)]
-
-
-def timeline(events: pd.DataFrame, lanes: str = "actor", colour: str = "granularity",
-             max_marks: int = MAX_MARKS) -> Timeline:
-    index = TableIndex(events)
-    everything = np.ones(len(events), dtype=bool)
-    if index.marks(everything, lanes) > max_marks:
-        return aggregated(*index.period_counts(everything, colour), colour, max_marks)
-    return events_chart(events, lanes, colour)
+def _x_domain(low: float, high: float) -> list[int]:
+    """A span padded so that a few close marks are not stretched edge to edge, within the calendar."""
+    pad = max((high - low) * 0.03, 45 * DAY_MS)
+    return [max(int(low - pad), FIRST_MS), min(int(high + pad), LAST_MS)]
 
 
 @lru_cache(maxsize=None)
-def _events_template(colour: str) -> dict:
-    pick = alt.selection_point(name="pick", fields=["event_id"], on="click", clear="dblclick")
+def _happenings_template() -> dict:
+    pick = alt.selection_point(name="pick", fields=["happening_id"], on="click", clear="dblclick")
     brush = alt.selection_interval(name="brush", encodings=["x"])
     zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
                                   translate="[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!")
-    chart = (
-        alt.Chart()
-        .mark_rule(strokeWidth=9, strokeCap="round")
-        .encode(
-            # the domain is set per chart
-            x=alt.X("start:T", title=None, scale=alt.Scale(domain=[0, DAY_MS]),
-                    axis=alt.Axis(labelOverlap=True)),
-            x2="end:T",
-            y=alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            color=_colour(colour),
-            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip("mention:N", title="Words"),
-                alt.Tooltip("dates:N", title="Resolved"),
-                alt.Tooltip("granularity:N", title="Precision"),
-                alt.Tooltip("source:N", title="Source"),
-                alt.Tooltip("title:N", title="Article"),
-                alt.Tooltip("excerpt:N", title="Passage"),
-            ],
-        )
-        .add_params(pick, brush, zoom)
-        # SVG marks are elements a screen reader and a browser test can find
-        .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}})
-    )
+    colour = alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], range=["#0072B2"]))
+    y = alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220))
+    tooltip = [alt.Tooltip("what:N", title="What"), alt.Tooltip("dates:N", title="When"),
+               alt.Tooltip("sources:N", title="Reported by"), alt.Tooltip("warning:N", title="Sources disagree")]
+    base = alt.Chart()
+    solid = base.mark_rule(strokeCap="round").encode(
+        # the domain is set per chart
+        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS]), axis=alt.Axis(labelOverlap=True)),
+        x2="x2:T", y=y, color=colour,
+        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
+        opacity=alt.condition(pick, alt.Opacity("strength:Q", scale=None, legend=None), alt.value(0.3)),
+        tooltip=tooltip,
+    ).add_params(pick, brush, zoom)
+    is_open = "isValid(datum.fx) && isFinite(datum.fx)"
+    faded = base.mark_rule(strokeDash=[5, 4], strokeWidth=3).encode(
+        x="fx:T", x2="fx2:T", y=y, color=colour, opacity=alt.value(0.6), tooltip=tooltip).transform_filter(is_open)
+    arrows = base.mark_point(filled=True, size=90).encode(
+        x="tip:T", y=y, color=colour, shape=alt.Shape("arrow:N", scale=None, legend=None),
+        tooltip=tooltip).transform_filter(is_open)
+    labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=11).encode(
+        x="x2:T", y=y, text="label:N", color=alt.value("#555555"))
+    warnings = base.mark_text(align="right", dx=-8, fontSize=14, fontWeight="bold").encode(
+        x="x:T", y=y, text="warning:N", color=alt.value("#D55E00"))
+    chart = (alt.layer(solid, faded, arrows, labels, warnings)
+             # SVG marks are elements a screen reader and a browser test can find
+             .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}}))
     return _without_data(chart.to_dict())
 
 
-def events_chart(events: pd.DataFrame, lanes: str, colour: str) -> Timeline:
-    frame = _events_frame(events, lanes)
+def happenings_chart(view: pd.DataFrame, lanes: str = "actor", selected=()) -> Timeline:
+    """The chart of these happenings (`selected` ids start picked, as from a shared link)."""
+    frame = happenings_frame(view, lanes)
     lanes_count = max(frame["lane"].nunique(), 1)
-    spec = _patched(_events_template(colour), height=min(60 + 28 * lanes_count, 900),
-                    encoding__x__scale__domain=_x_domain(frame), **_colour_settings(colour, frame))
-    columns = ["event_id", "start", "end", "lane", "granularity", "source", "mention", "dates", "title", "excerpt"]
-    return Timeline(spec, frame[columns], False, "", len(frame))
+    low = np.nanmin(frame[["x", "fx"]].to_numpy(dtype=float)) if len(frame) else 0
+    high = np.nanmax(frame[["x2", "fx2"]].to_numpy(dtype=float)) if len(frame) else DAY_MS
+    settings = {"height": min(60 + 28 * lanes_count, 900),
+                "layer__0__encoding__x__scale__domain": _x_domain(low, high)}
+    present = set(frame["granularity"])
+    for layer in (0, 1, 2):
+        settings.update(_precision_settings(present, f"layer__{layer}__encoding__color__scale"))
+    if selected:
+        settings["params__0__value"] = [{"happening_id": h} for h in selected]
+    spec = _patched(_happenings_template(), **settings)
+    return Timeline(spec, frame.astype({"lane": str}), False, "", len(frame))
 
 
 @lru_cache(maxsize=None)
-def _counts_template(unit: str, colour: str) -> dict:
+def _counts_template(unit: str) -> dict:
     pick = alt.selection_point(name="pick", fields=["period"], on="click", clear="dblclick")
     chart = (
         alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X(f"{'year' if unit == 'year' else 'yearmonth'}(when):T", title=None),
-            y=alt.Y("sum(events):Q", title=f"Events per {unit}"),
-            color=_colour(colour),
+            y=alt.Y("sum(events):Q", title=f"Dated statements per {unit}"),
+            color=alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], range=["#0072B2"])),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
-            tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("sum(events):Q", title="Events")],
+            tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("granularity:N", title="Precision"),
+                     alt.Tooltip("sum(events):Q", title="Dated statements")],
         )
         .add_params(pick)
         .properties(height=320, width="container")
@@ -186,18 +229,17 @@ def _counts_template(unit: str, colour: str) -> dict:
     return _without_data(chart.to_dict())
 
 
-def aggregated(counts: pd.DataFrame, unit: str, colour: str, max_marks: int = MAX_MARKS) -> Timeline:
-    """Counts per period (from `TableIndex.period_counts`) as stacked bars."""
+def aggregated(counts: pd.DataFrame, unit: str, max_marks: int = MAX_MARKS) -> Timeline:
+    """Counts per period (from `TableIndex.period_counts`) as stacked bars, by precision."""
     counts = counts.assign(when=epoch_ms(counts["period"]))
-    spec = _patched(_counts_template(unit, colour), **_colour_settings(colour, counts))
-    note = (f"{int(counts['events'].sum()):,} events are too many to draw one by one (more than {max_marks:,} marks): "
-            f"the chart shows counts per {unit}. Narrow the filters to see single events.")
+    spec = _patched(_counts_template(unit), **_precision_settings(set(counts["granularity"])))
+    note = (f"{int(counts['events'].sum()):,} dated statements are too many to draw one by one (more than "
+            f"{max_marks:,} marks): the chart shows counts per {unit}. Narrow the filters to see each happening.")
     return Timeline(spec, counts, True, note, len(counts))
 
 
 def prepare() -> None:
     """Write every template now, so that no viewer's first filter change waits for it."""
-    for colour in COLOURS:
-        _events_template(colour)
-        for unit in ("month", "year"):
-            _counts_template(unit, colour)
+    _happenings_template()
+    for unit in ("month", "year"):
+        _counts_template(unit)

@@ -28,10 +28,14 @@ FURNITURE = [
     r"^\d+x\d+ image$",  # image placeholders
     r"the material is available only to\b",  # paywalled headline lists
     r"\breport the news in \d+ languages\b",  # outlet blurbs
-    r"^[•·▪►]",  # bulleted link lists
+    r"^[•·▪►]\s*\S+(?:\s+\S+){0,11}$",  # bulleted link lists (a long bulleted line is prose)
     r"^-\s*(?:politics|economy|society|security|culture|sports?|world|opinion|news)\b",
     r"^(?:[A-Z][\w’'-]*|of|in|and|the|for|on)(?:\s+(?:[A-Z][\w’'-]*|of|in|and|the|for|on)){0,3}$",  # short headers
 ]
+# A line that is only a publication stamp: "[September 12, 2025]", "World | October 7, 2022, Friday // 13:06".
+DATE_ONLY_LINE = re.compile(
+    r"^[\[(]?\s*(?:[A-Z][\w ]{{0,20}}\|\s*)?(?:{WEEKDAY},?\s+)?(?:{MONTH}\s+{DAY},?\s+\d{{4}}|{DAY}\s+{MONTH},?\s+\d{{4}})"
+    r"(?:,?\s*{WEEKDAY})?(?:\s*(?://|,|at)?\s*\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{{2,4}})?)?\s*[\])]?$".format(**FRAGMENTS))
 # Two passes a line: the kinds that start it, tried once at its start, and the kinds
 # found anywhere in it (the last kind, short headers, is case-sensitive).
 _FURNITURE_AT_START = re.compile("|".join(
@@ -40,8 +44,14 @@ _FURNITURE_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in FURNITURE if not p
 
 # "August 13, Pozirk." / "MINSK, Jan 27 (Reuters) -": a dateline opens the first paragraph.
 DATELINE = re.compile(
-    r"^(?:{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|[A-Z]{{3,}}(?:,\s+[A-Z][a-z]+)?(?:,\s+{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?)"
-    r"(?:,\s+[A-Z][\w/+-]*(?:\s+[A-Z][\w/+-]*){{0,2}}\.|\s+\([A-Za-z/ ]+\)\s*[-–—]|\s*[-–—])\s*".format(**FRAGMENTS)
+    r"^(?:"
+    r"(?:{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|[A-Z]{{3,}}(?:,\s+[A-Z][a-z]+)?(?:,\s+{MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?)?)"
+    r"(?:,\s+[A-Z][\w/+-]*(?:\s+[A-Z][\w/+-]*){{0,2}}\.|\s+\([A-Za-z/ ]+\)\s*[-–—]|\s*[-–—])"
+    # "Minsk, 23 September 2020 (dpa/MIA) —"
+    r"|[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?,\s+(?:{DAY}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{DAY},?\s+\d{{4}})\s*\([^()\n]{{1,40}}\)\s*[-–—:]"
+    # "Minsk (APP - UrduPoint - 23rd Sep, 2020 ) :"
+    r"|[A-Z][\w'’-]+\s*\([^()\n]{{1,60}}?(?:{DAY}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{DAY},?\s+\d{{4}})\s*\)\s*[-–—:]"
+    r")\s*".format(**FRAGMENTS)
 )
 
 _BROKEN_ENTITY = re.compile(r"&#\s+(x?[0-9a-fA-F]+);")
@@ -128,7 +138,8 @@ def is_furniture(line: str) -> bool:
         return False
     if re.search(r"\d", stripped) and len(stripped.split()) <= 4 and not re.search(r"[a-z]", stripped):
         return False
-    return _FURNITURE_AT_START.match(stripped) is not None or _FURNITURE_ANYWHERE.search(stripped) is not None
+    return (_FURNITURE_AT_START.match(stripped) is not None or _FURNITURE_ANYWHERE.search(stripped) is not None
+            or DATE_ONLY_LINE.match(stripped) is not None)
 
 
 def dateline_length(line: str) -> int:

@@ -217,6 +217,11 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
             s = skip[j][1]
         while s < e and text[s].isspace():
             s += 1
+        j = bisect.bisect_left(skip_starts, s)
+        if j < len(skip) and skip[j][0] < e:  # runs on into furniture: ends before it
+            e = skip[j][0]
+            while e > s and text[e - 1].isspace():
+                e -= 1
         if s < e:
             spans.append((s, e))
     return spans

@@ -51,6 +51,11 @@ COLUMNS = {
     "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | '",
     "actor_mentions": "JSON list of {actor, text, start, end}: the words in the passage that named each actor, with document offsets",
 }
+MENTION_COLUMNS = list(COLUMNS)  # what reading one document gives; the rest needs the whole corpus
+COLUMNS.update({
+    "what": "the clause the date belongs to, as written: what the source says happened then",
+    "happening_id": "shared by the mentions, in any documents, that date the same real-world happening (explorer.happenings)",
+})
 STEPS_PER_ROW = 50  # making one row, beyond the characters of its passage
 
 
@@ -60,7 +65,7 @@ def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
 
 def document_events(doc: Document, index: ActorIndex, budget: WorkBudget | None = None,
                     limit: int = MAX_EVENTS_PER_DOCUMENT) -> tuple[list[tuple], bool]:
-    """The rows of one document (tuples in `COLUMNS` order), in text order, at most
+    """The rows of one document (tuples in `MENTION_COLUMNS` order), in text order, at most
     `limit` of them, and whether there were more. The work is charged to `budget`."""
     budget = budget or Unlimited()
     starts = [s for s, _ in doc.passages]
@@ -184,9 +189,18 @@ def build_table(documents, index: ActorIndex | None = None, progress=None,
     return table_of(rows), problems
 
 
+def mentions_table(rows: list[tuple]) -> pd.DataFrame:
+    """The rows of documents (in `MENTION_COLUMNS` order) as one sorted table, before the
+    happenings they date are found."""
+    return sort_events(pd.DataFrame.from_records(rows, columns=MENTION_COLUMNS))
+
+
 def table_of(rows: list[tuple]) -> pd.DataFrame:
-    """The events table of rows in `COLUMNS` order, sorted."""
-    return sort_events(pd.DataFrame.from_records(rows, columns=list(COLUMNS)))
+    """The events table of the rows of documents: sorted, with the happenings they date
+    found across all of them."""
+    from .happenings import with_happenings
+
+    return with_happenings(mentions_table(rows))
 
 
 def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
@@ -235,18 +249,24 @@ def write_table(table: pd.DataFrame, path: str | Path) -> None:
         table.to_parquet(path, index=False)
 
 
+INT_COLUMNS = ("passage_start", "passage_end", "mention_start", "mention_end", "outlets", "documents", "mentions")
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """A table written by `write_table`, with the column types it was built with."""
+    """A table written by `write_table` (the events table, or the happenings view), with the
+    column types it was built with."""
     from . import export
 
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
     if path.suffix.lower() == ".json":
-        table = pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
-        table = table.reindex(columns=list(COLUMNS) + [c for c in table.columns if c not in COLUMNS])
+        records = json.loads(path.read_text(encoding="utf-8"))
+        table = pd.DataFrame(records, columns=list(records[0]) if records else list(COLUMNS))
     else:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        ints = [c for c in ("passage_start", "passage_end", "mention_start", "mention_end") if c in table]
+        ints = [c for c in INT_COLUMNS if c in table]
         table[ints] = table[ints].astype(int)
+        if "disagree" in table:
+            table["disagree"] = table["disagree"] == "True"
     return export.unguard_table(table)

@@ -55,40 +55,67 @@ def to_json(table: pd.DataFrame) -> bytes:
     return json.dumps(guard_table(table).to_dict(orient="records"), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _date(iso: str) -> dict:
-    year, month, day = iso.split("-")
-    return {"year": int(year), "month": int(month), "day": int(day)}
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+MAX_SLIDE_PASSAGES = 12
+
+
+def _date(iso: str, granularity: str) -> dict:
+    """A TimelineJS date at the precision of the words: a year, a month or a day."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    if granularity in ("year", "decade", "century", "half"):
+        return {"year": year, "display_date": str(year)}
+    if granularity in ("month", "season", "quarter"):
+        return {"year": year, "month": month, "display_date": f"{MONTH_NAMES[month - 1]} {year}"}
+    return {"year": year, "month": month, "day": day, "display_date": f"{day} {MONTH_NAMES[month - 1]} {year}"}
 
 
 def _credit(row) -> str:
-    """The outlet and the article's title, a link only to a plain http(s) address. (Not as
-    the slide's media: TimelineJS shows an article address there as a broken image.)"""
+    """The outlet, the publication date and the article's title, a link only to a plain
+    http(s) address. (Not as the slide's media: TimelineJS shows an article address there
+    as a broken image.)"""
     title = escape(row.title or row.doc_id)
     url = safe_address(row.url)
     linked = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>' if url else title
-    return f"{escape(row.source or 'unknown source')} · {linked}"
+    published = f", {escape(row.published)}" if row.published else ""
+    return f"{escape(row.source or 'unknown source')}{published} · {linked}"
 
 
-def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer") -> dict:
-    """TimelineJS3 JSON (also read by the streamlit-timeline component): one slide
-    per resolved event, the passage as its text, then the outlet and the article.
+def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str = "actor") -> dict:
+    """TimelineJS3 JSON (also read by the streamlit-timeline component): one slide per
+    resolved happening of these mentions, its headline what happened, its text every
+    source's passage with its outlet, its dates at the precision of the words, grouped by
+    its first actor or outlet (`group`: "actor" or "source").
 
     TimelineJS renders these strings as HTML, so every document string is escaped."""
-    events = []
-    for row in table[table["date_start"] != ""].itertuples():
+    from .happenings import view
+
+    happenings = view(table)
+    by_happening = {h: rows for h, rows in table.groupby("happening_id")}
+    slides = []
+    for h in happenings[happenings["date_start"] != ""].itertuples():
+        rows = by_happening[h.happening_id]
+        passages = "".join(f"<p>“{escape(r.passage)}” — {_credit(r)}</p>"
+                           for r in rows.head(MAX_SLIDE_PASSAGES).itertuples())
+        if len(rows) > MAX_SLIDE_PASSAGES:
+            passages += f"<p>… and {len(rows) - MAX_SLIDE_PASSAGES} more passages</p>"
+        told = f"Reported by {h.outlets} outlet{'s' if h.outlets != 1 else ''}" if h.outlets else "Reported"
+        warning = f" — sources disagree on the date: {escape(h.disagreeing)}" if h.disagree else ""
         slide = {
-            "unique_id": row.event_id,
-            "start_date": _date(row.date_start),
-            "text": {"headline": escape(row.mention), "text": escape(row.passage)},
+            "unique_id": h.happening_id,
+            "start_date": _date(h.date_start, h.granularity),
+            "text": {"headline": escape(h.what), "text": f"<p><b>{told}</b>{warning}</p>{passages}"},
         }
-        if row.date_end != row.date_start:
-            slide["end_date"] = _date(row.date_end)
-        if row.source:
-            slide["group"] = escape(row.source)
-        slide["text"]["text"] += f"<p>— {_credit(row)}</p>"
-        events.append(slide)
-    return {"title": {"text": {"headline": escape(title), "text": f"{len(events)} dated statements"}}, "events": events}
+        if h.date_end != h.date_start and h.granularity not in ("year", "month", "decade", "century", "day"):
+            slide["end_date"] = _date(h.date_end, h.granularity)
+        if h.shape == "from" and h.last_reported > h.date_end:
+            slide["end_date"] = _date(h.last_reported, "day")  # still going when last reported
+        lane = (h.actors if group == "actor" else h.sources).split(" | ")[0]
+        if lane:
+            slide["group"] = escape(lane)
+        slides.append(slide)
+    return {"title": {"text": {"headline": escape(title), "text": f"{len(slides)} happenings"}}, "events": slides}
 
 
-def to_timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer") -> bytes:
-    return json.dumps(timelinejs(table, title), ensure_ascii=False, indent=1).encode("utf-8")
+def to_timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str = "actor") -> bytes:
+    return json.dumps(timelinejs(table, title, group), ensure_ascii=False, indent=1).encode("utf-8")

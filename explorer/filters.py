@@ -291,25 +291,39 @@ def _to_day(value) -> str:
     return str(value)[:10]
 
 
-def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame | None:
-    """The events a chart selection holds, or None when nothing is selected.
+def linked_happenings(values: list[str], known: set[str]) -> tuple[list[str], list[str]]:
+    """The happening ids a link names (`?happening=`) that the corpus has, and a notice for
+    the rest."""
+    kept, notices = [], []
+    for value in values[:MAX_PARAM_VALUES]:
+        if value in known:
+            kept.append(value)
+        else:
+            notices.append(f"Unknown happening “{value[:MAX_PARAM_LENGTH]}” in the link was ignored.")
+    return list(dict.fromkeys(kept)), notices
 
-    `selection` is Streamlit's `event.selection`: `pick` (points clicked: each
-    with an `event_id`, or a `period` on the aggregated chart) and `brush` (an
-    interval dragged on the time axis: {"start": [from, to]}).
+
+def selected_happenings(selection: dict | None) -> list[str]:
+    """The happening ids a chart selection picked (clicked marks)."""
+    picked = [p for p in ((selection or {}).get("pick") or []) if isinstance(p, dict)]
+    return list(dict.fromkeys(str(p["happening_id"]) for p in picked if "happening_id" in p))
+
+
+def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame | None:
+    """The rows of `table` a chart selection holds apart from picked happenings (see
+    `selected_happenings`), or None when it holds none.
+
+    `selection` is Streamlit's `event.selection`: `pick` (a `period` clicked on the
+    aggregated chart) and `brush` (an interval dragged on the time axis: {"x": [from, to]}),
+    whose rows are those whose days meet it.
     """
     if not selection:
         return None
-    picked = [p for p in (selection.get("pick") or []) if isinstance(p, dict)]
-    if picked:
-        ids = {p["event_id"] for p in picked if "event_id" in p}
-        periods = {str(p["period"]) for p in picked if "period" in p}
-        keep = table["event_id"].isin(ids)
-        if periods:
-            keep |= table["date_start"].str[:7].isin(periods) | table["date_start"].str[:4].isin(periods)
-        return table[keep]
+    periods = {str(p["period"]) for p in (selection.get("pick") or []) if isinstance(p, dict) and "period" in p}
+    if periods:
+        return table[table["date_start"].str[:7].isin(periods) | table["date_start"].str[:4].isin(periods)]
     brush = selection.get("brush") or {}
-    bounds = brush.get("start") or brush.get("period")
+    bounds = brush.get("x") or brush.get("start") or brush.get("period")
     if bounds and len(bounds) == 2:
         lo, hi = sorted((_to_day(bounds[0]), _to_day(bounds[1])))
         resolved = table["date_start"] != ""

@@ -54,8 +54,20 @@ def highlight(passage: str, passage_start: int, marks: list[tuple[int, int, str]
     return "".join(out)
 
 
-def passage_card(row) -> str:
-    """One event of the passage list (a row of the events table) as HTML."""
+def happening_line(happening) -> str:
+    """What a card says of the happening its date belongs to (a row of `happenings.view`)."""
+    if happening is None or happening["mentions"] <= 1:
+        return ""
+    outlets = happening["outlets"]
+    told = f"reported by {outlets} outlet{'s' if outlets != 1 else ''}" if outlets else "reported"
+    warning = " · <b>sources disagree on the date</b>" if happening["disagree"] else ""
+    return (f'<div class="happening">One happening, {told} in {happening["mentions"]} passages: '
+            f'“{escape(happening["what"])}”{warning}</div>')
+
+
+def passage_card(row, happening=None) -> str:
+    """One event of the passage list (a row of the events table) as HTML, with a line on the
+    happening it dates (a row of `happenings.view`) when others report it too."""
     marks = [(row.mention_start, row.mention_end, "date")]
     marks += [(m["start"], m["end"], "actor") for m in json.loads(row.actor_mentions or "[]")]
     when = row.date_start if row.date_start == row.date_end else f"{row.date_start} – {row.date_end}"
@@ -73,7 +85,7 @@ def passage_card(row) -> str:
         f'<blockquote>{"… " if cut in ("start", "both") else ""}{highlight(row.passage, row.passage_start, marks)}'
         f'{" …" if cut in ("end", "both") else ""}</blockquote>'
         f'<div class="meta">{escape(row.source or "unknown source")} · {title_html} · published '
-        f'{escape(row.published or "unknown")} · actors: {actors}</div></div>'
+        f'{escape(row.published or "unknown")} · actors: {actors}</div>{happening_line(happening)}</div>'
     )
 
 
@@ -86,5 +98,6 @@ STYLE = """<style>
 .event blockquote{margin:.3rem 0;font-size:1.02rem;line-height:1.5}
 .event mark.date{background:#ffe08a;padding:0 .1rem}
 .event mark.actor{background:#cfe3ff;padding:0 .1rem}
-.event .when,.event .meta{font-size:.85rem;color:#555}
+.event .when,.event .meta,.event .happening{font-size:.85rem;color:#555}
+.event .happening{margin-top:.15rem}
 </style>"""

@@ -1,9 +1,12 @@
 """Sentence boundaries with character offsets.
 
-A line break always ends a sentence (news text puts headlines, captions and
-paragraphs on lines of their own); inside a line, a full stop, question or
-exclamation mark followed by a capital or an opening quote ends one, except
-after the abbreviations news prose uses ("U.S.", "Dec.", "Mr.", initials).
+A line break ends a sentence (news text puts headlines, captions and
+paragraphs on lines of their own), unless the text is hard-wrapped: a long line
+that stops mid-sentence (no closing punctuation, not in headline case) runs on
+into the next one ("Belarus freed 52 political prisoners on / Thursday as part
+of a deal"). Inside a line, a full stop, question or exclamation mark followed
+by a capital or an opening quote ends one, except after the abbreviations news
+prose uses ("U.S.", "Dec.", "Mr.", initials).
 """
 
 from __future__ import annotations
@@ -22,22 +25,47 @@ _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9А-�
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
+WRAPPED_LINE = 50  # characters: a line at least this long that stops mid-sentence is hard-wrapped
+_LIST_ITEM = re.compile(r"[-–—•·▪►*]|\d{1,2}[.)]\s")
+_CLOSED = re.compile(r"[.!?…:;\"'”’»)\]|]\s*$")
+
+
+def _runs_on(line: str, following: str, within: bool) -> bool:
+    """Whether a hard-wrapped `line` continues its sentence on the `following` line
+    (`within`: the line itself continues one, so it is no headline)."""
+    stripped = line.strip()
+    if len(stripped) < WRAPPED_LINE or not following.strip() or _CLOSED.search(stripped):
+        return False
+    if _LIST_ITEM.match(stripped) or _LIST_ITEM.match(following.strip()):  # lists are one item a line
+        return False
+    words = [w for w in stripped.split() if w[:1].isalpha()]
+    return within or sum(w[0].isupper() for w in words) <= 0.6 * len(words)  # not a headline
+
+
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of every sentence, whitespace trimmed, in order."""
     spans: list[tuple[int, int]] = []
+    lines = text.split("\n")
     pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
+    i = 0
+    while i < len(lines):
+        # a paragraph: this line and any it runs on into
+        first = i
+        while i + 1 < len(lines) and _runs_on(lines[i], lines[i + 1], i > first):
+            i += 1
+        block_start = pos
+        block = "\n".join(lines[first:i + 1])
+        pos += len(block) + 1
+        i += 1
         cut = 0
-        for end in _END.finditer(line):
-            word = _WORD_BEFORE.search(line, max(0, end.start() - 24), end.start())
+        for end in _END.finditer(block):
+            word = _WORD_BEFORE.search(block, max(0, end.start() - 24), end.start())
             token = word.group(1).lower().rstrip(".") if word else ""
             if token in ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z"):  # an initial
                 continue
-            _add(spans, line, line_start, cut, end.end())
+            _add(spans, block, block_start, cut, end.end())
             cut = end.end()
-        _add(spans, line, line_start, cut, len(line))
+        _add(spans, block, block_start, cut, len(block))
     return tuple(spans)
 
 

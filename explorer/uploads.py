@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .corpus import MAX_DOCUMENT_BYTES, MAX_SOURCE, MB, too_large, MAX_TITLE, Problem, doc_id_of, parse_published, safe_address, safe_name
-from .events import DocumentResult, table_of
+from .events import DocumentResult, mentions_table
 
 MAX_FILES = 50  # files one session holds
 MAX_SESSION_BYTES = 30 * MB  # their bytes together
@@ -190,8 +190,18 @@ class SessionArticles:
 
 
 def combined_rows(read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
-    """The events table of what was read."""
-    return table_of([row for _, result in read for row in result.rows])
+    """The mentions of what was read (before happenings are found: see `with_corpus`)."""
+    return mentions_table([row for _, result in read for row in result.rows])
+
+
+def with_corpus(corpus: pd.DataFrame, read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
+    """The corpus's events and the uploads', with the happenings found across both: an upload
+    that reports a happening the corpus has joins it."""
+    from .events import sort_events
+    from .happenings import with_happenings
+
+    mentions = pd.concat([corpus.drop(columns=["what", "happening_id"]), combined_rows(read)], ignore_index=True)
+    return sort_events(with_happenings(mentions))
 
 
 def report(read: list[tuple[Upload, DocumentResult]]) -> tuple[list[Problem], list[str]]:

@@ -125,3 +125,33 @@ def test_upload_without_a_date_stays_unresolved_until_one_is_given():
     at.text_input(key="q").input("40 people").run()
     assert shown(at) == 2
     assert "unresolved" in passages_html(at)
+
+
+def test_a_link_to_a_happening_lists_every_source(seed_table):
+    election = seed_table[seed_table.mention == "August"].iloc[0].happening_id
+    at = run({"happening": [election]})
+    heading = next(s.value for s in at.subheader if "every source" in s.value)
+    assert heading == "5 passage(s) from every source on the selected happening(s)"
+    html = passages_html(at)
+    assert html.count('class="event"') == 5 and "RFE/RL" in html
+    assert "One happening, reported by 1 outlet in 5 passages" in html
+
+
+def test_an_unknown_happening_in_the_link_is_a_notice():
+    at = run({"happening": ["h-nothing"]})
+    assert "Unknown happening “h-nothing” in the link was ignored." in notices(at, "warning")
+    assert shown(at) == 25
+
+
+def test_an_upload_that_reports_a_corpus_happening_joins_it():
+    text = (b"Election report\nThe disputed August 2020 presidential election handed Lukashenka a sixth term, "
+            b"observers said.")
+
+    def upload(at):
+        at.sidebar.get("file_uploader")[0].set_value([("election.txt", text, "text/plain")])
+
+    at = run(setup=upload)
+    table = at.session_state["catalog"][1].table
+    mine = table[table.doc_id == "election"].iloc[0]
+    seeds_election = table[(table.doc_id.str.startswith("003")) & (table.mention == "August")].iloc[0]
+    assert mine.happening_id == seeds_election.happening_id

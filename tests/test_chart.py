@@ -1,87 +1,123 @@
-"""The timeline chart: spans, lanes, selections, aggregation."""
+"""The timeline chart: one mark per happening, placed by relation; lanes, colours, selections,
+aggregation."""
 
 import altair as alt
 import numpy as np
 import pandas as pd
+import pytest
 
-from explorer import chart
+from explorer import chart, happenings
+from explorer.filters import TableIndex
 
 
 def spec(timeline):
     whole = timeline.to_dict()
-    alt.Chart.from_dict(whole)  # a valid Vega-Lite spec after the data and settings are filled in
+    alt.Chart.from_dict(whole) if "layer" not in whole else alt.LayerChart.from_dict(whole)  # valid Vega-Lite
     return whole
 
 
-def test_events_are_spans_with_a_round_cap(seed_table):
-    t = chart.timeline(seed_table)
+@pytest.fixture(scope="module")
+def seed_view(seed_table):
+    return happenings.view(seed_table)
+
+
+def marks(frame, happening_id):
+    return frame[frame.happening_id == happening_id]
+
+
+def test_a_happening_is_one_mark_a_lane_with_a_click_selection(seed_view):
+    t = chart.happenings_chart(seed_view, "source")
     s = spec(t)
-    assert not t.aggregated
-    assert s["mark"] == {"type": "rule", "strokeWidth": 9, "strokeCap": "round"}
-    assert s["encoding"]["x"]["field"] == "start" and s["encoding"]["x2"]["field"] == "end"
-    params = {p["name"] for p in s["params"]}
-    assert {"pick", "brush"} <= params
+    solid = s["layer"][0]
+    assert solid["mark"]["type"] == "rule" and solid["encoding"]["x"]["field"] == "x"
+    assert {p["name"] for p in s["params"]} >= {"pick", "brush"}
+    assert next(p for p in s["params"] if p["name"] == "pick")["select"]["fields"] == ["happening_id"]
     assert any(p.get("bind") == "scales" for p in s["params"])  # zoom and pan
+    resolved = seed_view[seed_view.date_start != ""]
+    assert len(t.data) == len(resolved) and t.data.happening_id.is_unique  # one outlet each in the seeds
 
 
-def test_a_day_is_one_day_wide_and_a_month_a_month(seed_table):
-    frame = chart._events_frame(seed_table, "source")
-    december = frame[frame.mention == "December 10"].iloc[0]
-    assert december.end - december.start == chart.DAY_MS
-    august = frame[frame.mention == "August 2020"].iloc[0]
-    assert august.end - august.start == 31 * chart.DAY_MS
-    assert december.start == pd.Timestamp("2021-12-10").value // 10**6  # epoch milliseconds
+def test_a_day_is_one_day_wide_and_a_month_a_month(seed_table, seed_view):
+    frame = chart.happenings_frame(seed_view, "source")
+    december = marks(frame, seed_table[seed_table.mention == "December 10"].iloc[0].happening_id).iloc[0]
+    assert december.x2 - december.x == chart.DAY_MS and december.x == pd.Timestamp("2021-12-10").value // 10**6
+    election = marks(frame, seed_table[seed_table.mention == "August"].iloc[0].happening_id).iloc[0]
+    assert election.x2 - election.x == 31 * chart.DAY_MS and np.isnan(election.fx) and election.arrow == ""
 
 
-def test_actor_lanes_put_an_event_in_each_of_its_actors_lanes(seed_table):
-    frame = chart._events_frame(seed_table, "actor")
-    december = frame[frame.mention == "December 10"]
+def test_since_runs_to_the_latest_report_and_goes_on(seed_table, seed_view):
+    frame = chart.happenings_frame(seed_view, "source")
+    sanctions = marks(frame, seed_table[(seed_table.mention == "August 2020") & seed_table.doc_id.str.startswith("001")]
+                      .iloc[0].happening_id).iloc[0]
+    published = pd.Timestamp("2022-01-28").value // 10**6 + chart.DAY_MS
+    assert sanctions.x == pd.Timestamp("2020-08-01").value // 10**6 and sanctions.x2 == published
+    assert sanctions.fx == sanctions.x2 < sanctions.fx2 == sanctions.tip and sanctions.arrow == "triangle-right"
+
+
+@pytest.mark.parametrize("relation, shape, arrow", [("closes", "to", "triangle-left"), ("before", "before", "triangle-left"),
+                                                    ("after", "after", "")])
+def test_other_relations_are_drawn_open_or_pale(relation, shape, arrow):
+    row = {"happening_id": "h1", "what": "x", "date_start": "2021-03-01", "date_end": "2021-03-31", "granularity": "month",
+           "relation": relation, "outlets": 1, "sources": "S", "actors": "", "disagree": False, "last_reported": "2021-12-10"}
+    row["shape"], row["placed_start"], row["placed_end"] = happenings.place("2021-03-01", "2021-03-31", relation, "2021-12-10")
+    frame = chart.happenings_frame(pd.DataFrame([row]), "source").iloc[0]
+    assert row["shape"] == shape and frame.arrow == arrow
+    if shape == "after":
+        assert frame.strength < 0.5 and frame.x == pd.Timestamp("2021-04-01").value // 10**6
+    else:
+        assert frame.fx < frame.fx2 <= pd.Timestamp("2021-04-01").value // 10**6 and frame.tip == frame.fx
+
+
+def test_more_outlets_draw_thicker_and_are_labelled():
+    rows = pd.DataFrame([{"happening_id": f"h{n}", "what": "x", "date_start": "2021-03-01", "date_end": "2021-03-01",
+                          "granularity": "day", "relation": "at", "shape": "span", "outlets": n, "sources": "A",
+                          "actors": "", "disagree": n == 3, "last_reported": "2021-03-02"} for n in (1, 3)])
+    frame = chart.happenings_frame(rows, "source").set_index("happening_id")
+    assert frame.loc["h3", "weight"] > frame.loc["h1", "weight"]
+    assert (frame.loc["h1", "label"], frame.loc["h3", "label"]) == ("", "3 outlets")
+    assert (frame.loc["h1", "warning"], frame.loc["h3", "warning"]) == ("", "!")  # sources disagree
+
+
+def test_actor_lanes_put_a_happening_in_each_of_its_actors_lanes(seed_table, seed_view):
+    frame = chart.happenings_frame(seed_view, "actor")
+    december = marks(frame, seed_table[seed_table.mention == "December 10"].iloc[0].happening_id)
     assert set(december.lane) == {"Alyaksandr Lukashenka", "Ihar Kenyukh", "U.S. State Department", "Yauheni Shapetska"}
     assert chart.NO_ACTOR in set(frame.lane)
 
 
-def test_source_lanes_and_colour_by_source(seed_table):
-    s = spec(chart.timeline(seed_table, lanes="source", colour="source"))
-    assert s["encoding"]["color"]["field"] == "source"
-    lanes = {row["lane"] for row in s["data"]["values"]}
-    assert lanes == {"RFE/RL", "Belsat", "Pozirk", "Voice of America (Russian service), reposted"}
+def test_tooltips_say_what_when_and_who_reports_it(seed_view):
+    fields = {t["field"] for t in spec(chart.happenings_chart(seed_view))["layer"][0]["encoding"]["tooltip"]}
+    assert {"what", "dates", "sources"} <= fields
 
 
-def test_tooltips_carry_words_date_source_and_passage(seed_table):
-    fields = {t["field"] for t in spec(chart.timeline(seed_table))["encoding"]["tooltip"]}
-    assert {"mention", "dates", "source", "excerpt"} <= fields
+def test_a_precision_has_one_colour_in_every_view(seed_view):
+    everything = spec(chart.happenings_chart(seed_view))["layer"][0]["encoding"]["color"]["scale"]
+    months = spec(chart.happenings_chart(seed_view[seed_view.granularity == "month"]))["layer"][0]["encoding"]["color"]["scale"]
+    for scale in (everything, months):
+        assert [chart.PRECISION_COLOURS[p] for p in scale["domain"]] == scale["range"]
+    assert months["domain"] == ["month"] and everything["domain"][:2] == ["day", "week"]
+    assert chart._happenings_template()["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["day"]  # cached template kept
 
 
-def test_too_many_events_are_counted_per_period_and_the_chart_says_so(seed_table):
-    recent = seed_table[seed_table.date_start >= "2020"]
-    assert "counts per month" in chart.timeline(recent, lanes="source", max_marks=10).note
-    t = chart.timeline(seed_table, max_marks=10)  # 1994 to 2025: per year
-    assert t.aggregated and "counts per year" in t.note
+def test_a_linked_happening_starts_selected(seed_view):
+    hid = seed_view.happening_id.iloc[3]
+    s = spec(chart.happenings_chart(seed_view, selected=[hid]))
+    assert next(p for p in s["params"] if p["name"] == "pick")["value"] == [{"happening_id": hid}]
+
+
+def test_too_many_marks_are_counted_per_period_and_the_chart_says_so(seed_table):
+    index = TableIndex(seed_table)
+    t = chart.aggregated(*index.period_counts(np.ones(len(seed_table), dtype=bool), "granularity"), max_marks=10)
+    assert t.aggregated and "counts per year" in t.note  # 1994 to 2025: per year
     s = spec(t)
-    assert s["mark"]["type"] == "bar"
-    assert s["encoding"]["y"]["aggregate"] == "sum"
+    assert s["mark"]["type"] == "bar" and s["encoding"]["y"]["aggregate"] == "sum"
 
 
-def test_unresolved_events_are_not_drawn(seed_table):
-    table = seed_table.copy()
-    table.loc[0, ["date_start", "date_end"]] = ""
-    assert chart.timeline(table, lanes="source").marks == len(seed_table) - 1
-
-
-def test_each_chart_gets_its_own_settings_and_the_cached_template_is_not_changed(seed_table):
-    months = spec(chart.timeline(seed_table[seed_table.granularity == "month"], lanes="source"))
-    assert months["encoding"]["color"]["scale"]["domain"] == ["month"]
-    everything = spec(chart.timeline(seed_table, lanes="source"))
-    assert everything["encoding"]["color"]["scale"]["domain"][:2] == ["day", "week"]
-    assert months["encoding"]["x"]["scale"]["domain"] != everything["encoding"]["x"]["scale"]["domain"]
-    assert chart._events_template("granularity")["encoding"]["color"]["scale"]["domain"] == ["day"]
-
-
-def test_templates_carry_no_data_of_their_own(seed_table):
-    # Altair gives a chart without data one empty row; drawn, it is an "undefined" lane
-    for timeline in (chart.timeline(seed_table), chart.timeline(seed_table, max_marks=10)):
-        assert "data" not in timeline.spec and "datasets" not in timeline.spec
-        assert spec(timeline)["data"]["values"] and all(row for row in spec(timeline)["data"]["values"])
+def test_templates_carry_no_data_of_their_own(seed_view):
+    # Altair gives a chart (and each layer) without data one empty row; drawn, it is an "undefined" lane
+    t = chart.happenings_chart(seed_view)
+    assert "data" not in t.spec and all("data" not in layer for layer in t.spec["layer"])
+    assert spec(t)["data"]["values"] and all(row for row in spec(t)["data"]["values"])
 
 
 def test_years_far_from_today_draw_within_the_calendar(seed_table):
@@ -89,14 +125,8 @@ def test_years_far_from_today_draw_within_the_calendar(seed_table):
     far = seed_table.head(2).copy()
     far[["date_start", "date_end", "granularity"]] = [["0001-01-01", "0099-12-31", "century"],
                                                        ["9999-12-31", "9999-12-31", "day"]]
-    s = spec(chart.timeline(far))
-    low, high = s["encoding"]["x"]["scale"]["domain"]
+    s = spec(chart.happenings_chart(happenings.view(far)))
+    low, high = s["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert chart.FIRST_MS <= low < high <= chart.LAST_MS
-    counts = chart.aggregated(*filters_index(far).period_counts(np.ones(2, dtype=bool), "granularity"), "granularity")
+    counts = chart.aggregated(*TableIndex(far).period_counts(np.ones(2, dtype=bool), "granularity"))
     assert sorted(counts.data["when"]) == [chart.FIRST_MS, chart.epoch_ms(["9999"])[0]]  # counted per year
-
-
-def filters_index(table):
-    from explorer.filters import TableIndex
-
-    return TableIndex(table)

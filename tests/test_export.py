@@ -27,18 +27,30 @@ def test_json_parses_back(seed_table):
     assert [r["event_id"] for r in rows] == list(seed_table.event_id)
 
 
-def test_timelinejs_has_a_slide_per_resolved_event(seed_table):
+def test_timelinejs_has_a_slide_per_resolved_happening(seed_table):
     data = json.loads(export.to_timelinejs(seed_table))
     assert data["title"]["text"]["headline"] == "Timeline Explorer"
     slides = {s["unique_id"]: s for s in data["events"]}
-    assert len(slides) == len(seed_table)
+    resolved = seed_table[seed_table.date_start != ""]
+    assert set(slides) == set(resolved.happening_id)
     december = seed_table[seed_table.mention == "December 10"].iloc[0]
-    slide = slides[december.event_id]
-    assert slide["start_date"] == {"year": 2021, "month": 12, "day": 10} and "end_date" not in slide
-    assert slide["text"]["text"].startswith(html.escape(december.passage) + "<p>— RFE/RL · <a href=\"https://")
-    assert "media" not in slide  # an article address as media is a broken image in TimelineJS
-    august = slides[seed_table[seed_table.mention == "August 2020"].iloc[0].event_id]
-    assert august["end_date"] == {"year": 2020, "month": 8, "day": 31}
+    slide = slides[december.happening_id]
+    assert slide["start_date"] == {"year": 2021, "month": 12, "day": 10, "display_date": "10 December 2021"}
+    assert "end_date" not in slide and "media" not in slide  # an address as media is a broken image in TimelineJS
+    assert slide["text"]["headline"] == html.escape(december.what)  # what happened, not the date words
+    assert html.escape(december.passage) in slide["text"]["text"] and "RFE/RL, 2021-12-10 · <a href=\"https://" in slide[
+        "text"]["text"]
+    election = slides[seed_table[seed_table.mention == "August"].iloc[0].happening_id]
+    assert election["start_date"] == {"year": 2020, "month": 8, "display_date": "August 2020"}  # at its precision
+    assert election["text"]["text"].count("<p>“") == 5  # every source's passage
+    year = slides[seed_table[seed_table.mention == "2024"].iloc[0].happening_id]
+    assert year["start_date"] == {"year": 2024, "display_date": "2024"}
+    sanctions = slides[seed_table[(seed_table.mention == "August 2020") & seed_table.doc_id.str.startswith("001")]
+                       .iloc[0].happening_id]
+    assert sanctions["end_date"]["display_date"] == "28 January 2022"  # since August 2020: still going when reported
+    grouped = json.loads(export.to_timelinejs(seed_table, group="source"))
+    assert {s.get("group") for s in grouped["events"]} <= {"RFE/RL", "Belsat", "Pozirk",
+                                                          "Voice of America (Russian service), reposted"}
 
 
 def test_timelinejs_escapes_document_text(seed_table):

@@ -78,15 +78,17 @@ def test_reversed_years_are_swapped(seed_table):
     assert f.years == (2020, 2021)
 
 
-def test_pick_selection_by_event_id(seed_table):
-    ids = list(seed_table.event_id[:2])
-    picked = F.selected_events(seed_table, {"pick": [{"event_id": i} for i in ids], "brush": {}})
-    assert list(picked.event_id) == ids
+def test_pick_selection_names_happenings(seed_table):
+    ids = list(seed_table.happening_id[:2])
+    selection = {"pick": [{"happening_id": i} for i in ids + ids[:1]], "brush": {}}
+    assert F.selected_happenings(selection) == ids  # each once, in the order picked
+    assert F.selected_events(seed_table, selection) is None  # a pick of happenings is no row range
+    assert F.selected_happenings({"pick": [{"period": "2020-08"}]}) == []
 
 
 def test_brush_selection_by_time_in_milliseconds_or_iso(seed_table):
     ms = [pd.Timestamp("2022-01-01").value // 10**6, pd.Timestamp("2022-12-31").value // 10**6]
-    by_ms = F.selected_events(seed_table, {"pick": [], "brush": {"start": ms}})
+    by_ms = F.selected_events(seed_table, {"pick": [], "brush": {"x": ms}})
     by_iso = F.selected_events(seed_table, {"brush": {"start": ["2022-12-31", "2022-01-01"]}})
     assert set(by_ms.mention) == set(by_iso.mention) == {"now", "Thursday", "Feb 27", "January 27", "the past five years"}
 
