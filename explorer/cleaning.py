@@ -117,12 +117,19 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+_HIDDEN = re.compile(r"<(script|style|noscript|template|svg|iframe|object)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[!/?a-zA-Z][^>]*>?")  # a tag, or a tag's start the page never closed
+
+
 def html_to_text(markup: str) -> tuple[str, str]:
     """Visible text of an HTML page (scripts, styles and attributes dropped) and its <title>."""
     parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts), parser.title.strip()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError):  # markup the standard parser gives up on ("<![ "): tags cut out
+        return _TAG.sub(" ", _HIDDEN.sub(" ", markup)), parser.title.strip()
+    return _TAG.sub(" ", "".join(parser.parts)), parser.title.strip()  # what it left unparsed ("<!")
 
 
 def looks_like_html(text: str) -> bool:

@@ -527,6 +527,16 @@ def test_a_hostile_upload_is_read_within_its_bounds():
 
 # --- fuzzing ------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("markup", [b"<![ ", b"<html><![CDATA[ x", b"<!", b"<p>On 28 October 2020 <![ police came"])
+def test_markup_the_standard_parser_gives_up_on_is_read_as_text(markup):
+    try:
+        doc = build_document("c.html", markup, {"published": "2021-01-27"})
+    except ValueError as exc:
+        assert str(exc)  # nothing a reader would see: a reason, not a crash
+        return
+    assert "<" not in doc.text
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(lambda t: t.encode("utf-8")),
                  st.text(max_size=500).map(lambda t: ("<html><p>" + t + "</p></html>").encode("utf-8", "replace"))),
