@@ -23,7 +23,7 @@ from .happenings import view
 
 # The tagger's public contract: these keys, in this order, on every line.
 DATE_KEYS = ("text", "start", "end", "type", "timex", "date_start", "date_end", "granularity")
-EXTRA_KEYS = ("relation", "mod", "rule")
+EXTRA_KEYS = ("relation", "mod", "rule", "cue")
 
 EXAMPLES = """examples:
   echo "Since August 2020, sanctions were imposed." | python -m explorer dates --reference 2022-01-28

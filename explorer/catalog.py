@@ -36,7 +36,7 @@ class Catalog:
                         f"{len(self.opts.actors)} actors · {span}**")
         self._columns = [table[c].to_numpy(dtype=object) for c in COLUMNS]
         self._row = namedtuple("Event", COLUMNS)
-        self._cards: dict[int, str] = {}
+        self._cards: dict[tuple[int, str], str] = {}
         self.view = happenings.view(table)
         # per mention, its happening's row in the view; per happening, its mentions, in table order
         self.happening_of = pd.Index(self.view["happening_id"]).get_indexer(table["happening_id"])
@@ -64,15 +64,23 @@ class Catalog:
         parts = [order[bounds[r]:bounds[r + 1]] for r in rows if r >= 0]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
-    def cards(self, positions) -> list[str]:
-        """Passage cards (HTML) of the rows at `positions`."""
+    def row(self, i: int):
+        """The table's row at position `i`, as a named tuple."""
+        return self._row(*(column[i] for column in self._columns))
+
+    def cards(self, positions, query: str = "", linked_docs=None) -> list[str]:
+        """Passage cards (HTML) of the rows at `positions`, the text search's hits marked;
+        `linked_docs`: the documents whose article a link may open (all when None)."""
         out = []
         for i in np.asarray(positions, dtype=np.int64).tolist():
-            card = self._cards.get(i)
+            key = (i, query)
+            card = self._cards.get(key)
             if card is None:
                 if len(self._cards) >= MAX_KEPT_CARDS:
                     self._cards.clear()
-                row = self._row(*(column[i] for column in self._columns))
-                card = self._cards[i] = render.passage_card(row, self.view.iloc[self.happening_of[i]])
+                row = self.row(i)
+                card = self._cards[key] = render.passage_card(
+                    row, self.view.iloc[self.happening_of[i]], query,
+                    doc_link=linked_docs is None or row.doc_id in linked_docs)
             out.append(card)
         return out

@@ -1,8 +1,11 @@
 """Turn a file's characters into the text a reader sees, and mark what is not article.
 
 `clean_text` decodes HTML entities (also the broken "&# 160;" form some sites
-emit) and tidies white space; `html_to_text` reads a saved web page. Neither
-ever produces markup: the result is plain text. `furniture_lines` finds site
+emit) and tidies white space; `read_web_page` reads a saved web page as a reader
+sees it: its main text (trafilatura: no navigation, related lists, footers,
+tickers), its title, and its publication date (htmldate: the page's own metadata
+first, its text second), with `html_to_text` (every visible word) when trafilatura
+finds no main text. Neither ever produces markup: the result is plain text. `furniture_lines` finds site
 furniture (navigation, captions, outlet blurbs, headline lists) so that it is
 kept out of the passages that carry events; the patterns are data, below.
 """
@@ -11,13 +14,18 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .grammar import FRAGMENTS
 
 # Site furniture, one regex per kind, tested against each stripped line.
 FURNITURE = [
-    r"^(?:accessibility links|breaking news|skip to (?:main )?content|other news|i will follow|"
+    r"^breaking news\b.*",  # a ticker: "Breaking News: Markets fall"
+    r"^(?:©|\(c\)|copyright\b)\s*(?:\d{4}|©)",  # "© 2025 Example News"
+    r"^by\s+[^.!?]{1,80}?\s*[·|,—–-]\s*(?:published|updated|posted)\b",  # "By Staff · Published: 21 June 2025"
+    r"^by\s+(?-i:[A-Z][\w.'’-]*(?:,?\s+(?:[A-Z][\w.'’-]*|and|&))*)\s*$",  # "By YURAS KARMANAU and LIUDAS DAPKUS"
+    r"^(?:accessibility links|skip to (?:main )?content|other news|i will follow|"
     r"share|print|comments?|related(?: articles| stories| news)?|read more|most popular|"
     r"advertisement|subscribe\b.*|follow us\b.*|more from\b.*)$",
     r"^(?:published|updated|posted|last updated|first published|dated?)\b[^.!?]*\d{4}",  # publication stamps
@@ -132,6 +140,40 @@ def html_to_text(markup: str) -> tuple[str, str]:
     return _TAG.sub(" ", "".join(parser.parts)), parser.title.strip()  # what it left unparsed ("<!")
 
 
+@dataclass(frozen=True)
+class WebPage:
+    text: str
+    title: str
+    published: str  # YYYY-MM-DD, or ""
+    published_from: str  # "metadata" (the page's own: article:published_time, <time datetime>, ...), "text", ""
+
+
+def read_web_page(markup: str) -> WebPage:
+    """A saved web page as a reader sees it (see the module's doc)."""
+    import htmldate
+    import trafilatura
+
+    _, fallback_title = html_to_text(markup[:200_000]) if "<title" in markup[:200_000].lower() else ("", "")
+    try:
+        text = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True) or ""
+        metadata = trafilatura.extract_metadata(markup)
+    except Exception:  # a page trafilatura cannot parse: every visible word instead
+        text, metadata = "", None
+    if not text.strip():
+        text, fallback_title = html_to_text(markup)
+    title = (metadata.title if metadata is not None and metadata.title else "") or fallback_title
+    published, published_from = "", ""
+    for extensive, source in ((False, "metadata"), (True, "text")):
+        try:
+            found = htmldate.find_date(markup, extensive_search=extensive, original_date=True)
+        except Exception:
+            found = None
+        if found:
+            published, published_from = found, source
+            break
+    return WebPage(text, title.strip(), published, published_from)
+
+
 def looks_like_html(text: str) -> bool:
     return re.search(r"<(?:html|body|p|div|article|script|head)\b", text[:5000], re.IGNORECASE) is not None
 
@@ -147,6 +189,19 @@ def is_furniture(line: str) -> bool:
         return False
     return (_FURNITURE_AT_START.match(stripped) is not None or _FURNITURE_ANYWHERE.search(stripped) is not None
             or DATE_ONLY_LINE.match(stripped) is not None)
+
+
+# A heading over a list of other stories: the lines under it are their headlines, until prose.
+LIST_HEADING = re.compile(r"^(?:related(?:\s+(?:articles|stories|news|content|coverage))?|read more|read also|more from\b.*|"
+                          r"most popular|most read|see also|other news|recommended|more stories|latest news|top stories|"
+                          r"you may also like|more on this(?: story| topic)?|trending)\s*:?$", re.IGNORECASE)
+_PROSE = re.compile(r"[.!?…][\"'”’»)]*$")
+
+
+def is_headline_item(line: str) -> bool:
+    """A line as a list of other stories has them: a headline, not a sentence of prose."""
+    stripped = line.strip()
+    return len(stripped.split()) <= 16 or not _PROSE.search(stripped)
 
 
 def dateline_length(line: str) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .budget import Unlimited, WorkBudget
-from .cleaning import clean_text, dateline_length, html_to_text, is_furniture, looks_like_html
+from .cleaning import LIST_HEADING, clean_text, dateline_length, is_furniture, is_headline_item, looks_like_html, read_web_page
 from .dates import find_dates
 from .grammar import STAMP_LINE
 from .sentences import sentence_spans
@@ -58,7 +58,7 @@ class Document:
     source: str = ""
     url: str = ""
     published: date | None = None
-    reference_source: str = "none"  # manifest, dateline, none
+    reference_source: str = "none"  # manifest, metadata (a web page's own), dateline, none
     passages: list[tuple[int, int]] = field(default_factory=list)
     sentences: tuple[tuple[int, int], ...] = ()  # all of the text's, furniture included (the engine's)
     repairs: list[str] = field(default_factory=list)
@@ -194,13 +194,18 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
     skip: list[tuple[int, int]] = []  # in text order, not overlapping
     pos = 0
     seen_title = False
+    in_list = False  # under a "Related" heading: its lines are other stories' headlines
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
             continue
         is_title = not seen_title and (line.strip() == title.strip() or not title)
-        if not is_title and is_furniture(line):
+        if in_list and is_headline_item(line):
+            skip.append((start, end))
+            continue
+        in_list = LIST_HEADING.match(line.strip()) is not None
+        if not is_title and (in_list or is_furniture(line)):
             skip.append((start, end))
             continue
         seen_title = seen_title or is_title or len(line.split()) > 4
@@ -282,6 +287,18 @@ def safe_address(url) -> str:
     return url if parsed.scheme in ("http", "https") and parsed.netloc else ""
 
 
+def _page_date(page) -> tuple[date, str] | None:
+    """A web page's publication date, when it has a plausible one, and where it stands: the
+    page's own metadata ("metadata"), or its text ("dateline")."""
+    if page is None or not page.published:
+        return None
+    try:
+        day = parse_published(page.published)
+    except ValueError:
+        return None
+    return (day, "metadata" if page.published_from == "metadata" else "dateline") if day else None
+
+
 def too_large(size: int, limit: int = MAX_DOCUMENT_BYTES) -> str:
     return f"too large: {size / MB:.1f} MB (the limit is {limit // MB} MB a file)"
 
@@ -301,18 +318,18 @@ def build_document(name: str, data: bytes, meta: dict | None = None, budget: Wor
     budget.charge(len(data), "decoding")
     raw, encoding = decode(data)
     repairs = [f"decoded as {encoding}"] if encoding else []
-    html_title = ""
+    page = None
     if name.lower().endswith((".html", ".htm")) or looks_like_html(raw):
-        budget.charge(len(raw), "reading the web page")
-        raw, html_title = html_to_text(raw)
-        repairs.append("converted from HTML")
+        budget.charge(4 * len(raw), "reading the web page")
+        page = read_web_page(raw)
+        raw = page.text
     budget.charge(len(raw), "cleaning")
     text, cleaned = clean_text(raw)
     if not text.strip():
         raise ValueError("no text: the file holds nothing a reader would see")
     repairs += cleaned
     meta = meta or {}
-    title = ((meta.get("title") or "").strip() or html_title.strip() or _title(text))[:MAX_TITLE]
+    title = ((meta.get("title") or "").strip() or (page.title if page else "") or _title(text))[:MAX_TITLE]
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_of(name),
         name=name, text=text, title=title,
@@ -320,8 +337,11 @@ def build_document(name: str, data: bytes, meta: dict | None = None, budget: Wor
         repairs=repairs,
     )
     published = parse_published(meta.get("published"))
+    from_page = _page_date(page)
     if published:
         doc.published, doc.reference_source = published, "manifest"
+    elif from_page:
+        doc.published, doc.reference_source = from_page
     else:
         stamped = stamp_date(text, budget)
         if stamped:

@@ -55,6 +55,7 @@ class TemporalExpression:
     relation: str = "at"  # at, opens, closes, before, after
     mod: str = ""  # TIMEX3 mod: START, MID, END
     rule: str = ""
+    cue: str = ""  # the word that set a year-less date's direction: "said (looks back)"
 
     def as_json(self) -> dict:
         row = asdict(self)
@@ -82,8 +83,9 @@ class Value:
 class Context:
     """What a normalizer may ask about an expression's surroundings."""
 
-    def __init__(self, reference: date | None, read_direction=lambda: PAST, topic_quarter=None, anchor=None):
+    def __init__(self, reference: date | None, read_direction=lambda: (PAST, None), topic_quarter=None, anchor=None):
         self.reference = reference
+        self.cue: tuple[int, int] | None = None
         self._read_direction = read_direction
         # The latest quarter the text has named: financial news compares with "a
         # year earlier", meaning that quarter a year before (TimeML: 1988-Q3).
@@ -103,8 +105,12 @@ class Context:
 
     @cached_property
     def direction(self) -> str:
-        """Read only when a normalizer needs it: most expressions don't."""
-        return self._read_direction() if self.reference is not None else PAST
+        """Read only when a normalizer needs it: most expressions don't. The cue word that
+        set it is kept in `cue` (offsets, or None when none did)."""
+        if self.reference is None:
+            return PAST
+        direction, self.cue = self._read_direction()
+        return direction
 
 
 # finer to coarser: a narrative time counts only units at least as coarse as itself
@@ -860,6 +866,8 @@ class _Cues:
     by_end: list[str]
     starts: list[int]
     by_start: list[str]
+    spans_by_end: list[tuple[int, int]]  # each cue's own offsets, for saying which word decided
+    spans_by_start: list[tuple[int, int]]
 
 
 def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
@@ -878,27 +886,29 @@ def _cues(text: str, sentence: tuple[int, int]) -> _Cues:
         found = [(a, b, PAST if d == FUTURE and in_plan(a) else d) for a, b, d in found]
     found.sort(key=lambda c: (c[1], c[2] != FUTURE))  # at a tie, a future cue wins ("scheduled")
     by_start = sorted(found, key=lambda c: (c[0], c[2] != FUTURE))
-    return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start])
+    return _Cues([c[1] for c in found], [c[2] for c in found], [c[0] for c in by_start], [c[2] for c in by_start],
+                 [(c[0], c[1]) for c in found], [(c[0], c[1]) for c in by_start])
 
 
-def _direction(cues: _Cues, start: int, end: int) -> str:
+def _direction(cues: _Cues, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
     """The direction of the cue word nearest the expression in its sentence (the
-    expression's own words, as "last" in "last week", are not cues)."""
-    best = (math.inf, PAST)
+    expression's own words, as "last" in "last week", are not cues), and that word's offsets
+    (None when no cue decided)."""
+    best, cue = (math.inf, PAST), None
     i = bisect.bisect_right(cues.ends, start) - 1
     if i >= 0:
         j = bisect.bisect_left(cues.ends, cues.ends[i])  # the first cue ending there: a future one
-        best = (start - cues.ends[j], cues.by_end[j])
+        best, cue = (start - cues.ends[j], cues.by_end[j]), cues.spans_by_end[j]
     k = bisect.bisect_left(cues.starts, end)
     if k < len(cues.starts) and (cues.starts[k] - end) * g.AFTER_CUE_WEIGHT < best[0]:
         # a cue after the expression may belong to the next clause ("talks that are to
         # conclude by May, invited ..."): it sets the direction but never holds it firm
-        return PAST if cues.by_start[k] == WEAK_PAST else cues.by_start[k]
+        return PAST if cues.by_start[k] == WEAK_PAST else cues.by_start[k], cues.spans_by_start[k]
     if best[1] == WEAK_PAST:  # firm only with at most a preposition between: "opened on March 3"
-        return FIRM_PAST if best[0] <= g.WEAK_CUE_CHARS else PAST
+        return FIRM_PAST if best[0] <= g.WEAK_CUE_CHARS else PAST, cue
     if best[0] <= g.STRONG_CUE_CHARS:
-        return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST
-    return best[1]
+        return FIRM_FUTURE if best[1] == FUTURE else FIRM_PAST, cue
+    return best[1], cue
 
 
 def _apply_modifier(text, start, sentence_start, value: Value, reference):
@@ -969,8 +979,9 @@ def find_dates(text: str, reference: date | None = None, budget: WorkBudget | No
             return _direction(cue_cache[sentence], start, end)
 
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        ctx = Context(reference, read_direction, topic, anchor)
         try:
-            value = NORMALIZERS[rule.normalizer](groups, Context(reference, read_direction, topic, anchor), text[start:end])
+            value = NORMALIZERS[rule.normalizer](groups, ctx, text[start:end])
         except (ValueError, OverflowError):
             value = None  # the period falls off the calendar (a reference near year 1 or 9999)
         if value is None:
@@ -985,11 +996,22 @@ def find_dates(text: str, reference: date | None = None, budget: WorkBudget | No
         relation = _relation(text, sentence[0], start) if value.type != "DURATION" or value.span else "at"
         span = value.span or (None, None)
         expression = TemporalExpression(text[start:end], start, end, value.type, value.timex, span[0], span[1],
-                                        value.granularity, relation, mod, rule.name)
+                                        value.granularity, relation, mod, rule.name, _cue_words(text, ctx))
         out.append(expression)
         on_calendar += expression.on_calendar
     budget.charge(len(found) % 256 * STEPS_PER_EXPRESSION, "reading date words")
     return _link_ranges(text, out)
+
+
+def _cue_words(text: str, ctx: Context) -> str:
+    """What set a year-less date's direction, in words: "said (looks back)"; "" when none was read."""
+    if "direction" not in ctx.__dict__ or ctx.reference is None:
+        return ""
+    ahead = ctx.direction in (FUTURE, FIRM_FUTURE)
+    looks = "looks ahead" if ahead else "looks back"
+    if ctx.cue is None:
+        return f"no cue word: {looks}"
+    return f"{text[ctx.cue[0]:ctx.cue[1]]} ({looks})"
 
 
 def _link_ranges(text, exprs):

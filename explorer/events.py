@@ -33,7 +33,7 @@ COLUMNS = {
     "source": "the outlet",
     "url": "the article's address, a plain http(s) URL (empty when unknown)",
     "published": "publication date, YYYY-MM-DD (empty when unknown)",
-    "reference_source": "where `published` came from: manifest, dateline or none",
+    "reference_source": "where `published` came from: manifest, metadata (a web page's own), dateline or none",
     "passage": "the sentence that carries the date, or at most 400 characters of it around the date",
     "passage_start": "offset of the passage in the document text",
     "passage_end": "offset just past the passage",
@@ -48,6 +48,8 @@ COLUMNS = {
     "granularity": "day, week, weekend, month, season, quarter, half, year, decade, century, time or present",
     "modifier": "TIMEX3 mod: START (early ...), MID, END (late, end of ...) or empty",
     "relation": "at; opens (since X, from X); closes (until X, to X); before; after",
+    "rule": "the grammar rule that found the date words (explorer/grammar.py)",
+    "cue": "what set a year-less date's direction: the cue word and which way it looks (empty when none was needed)",
     "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | '",
     "actor_mentions": "JSON list of {actor, text, start, end}: the words in the passage that named each actor, with document offsets",
 }
@@ -99,7 +101,7 @@ def document_events(doc: Document, index: ActorIndex, budget: WorkBudget | None 
             expr.text, expr.start, expr.end, expr.type, expr.timex,
             expr.date_start.isoformat() if expr.date_start else "",
             expr.date_end.isoformat() if expr.date_end else "",
-            expr.granularity, expr.mod, expr.relation, who, where,
+            expr.granularity, expr.mod, expr.relation, expr.rule, expr.cue, who, where,
         ))
     return rows, False
 

@@ -102,8 +102,8 @@ class TableIndex:
     def _search(self, q: str) -> np.ndarray:
         needle = q.strip().casefold()
         if needle not in self._searches:
-            if self._text is None:
-                self._text = (self.table["passage"] + "\n" + self.table["title"]).str.casefold()
+            if self._text is None:  # the passages the cards show, not their articles' titles
+                self._text = self.table["passage"].str.casefold()
             if len(self._searches) > 64:
                 self._searches.clear()
             self._searches[needle] = self._text.str.contains(needle, regex=False).to_numpy(dtype=bool)

@@ -468,6 +468,7 @@ TITLE_WORDS = r"\b(?:Weeks?|Weekend|Minutes|Hours|Months|Years|Today|Tonight|Tom
 
 # Lines at the head of a document that carry its publication stamp.
 STAMP_LINE = (
-    r"^\s*(?:(?i:published|updated|posted|date|dated|last\s+updated|first\s+published)"
+    r"^\s*(?:(?i:by)\s+[^·|\n]{1,60}?\s*[·|—–-]\s*(?=(?i:published|updated|posted)))?"  # a byline before it
+    r"(?:(?i:published|updated|posted|date|dated|last\s+updated|first\s+published)"
     r"(?:\s+on)?\s*[:\-–]?\s*|[A-Z]{3,}(?:\s+[A-Z]{3,})*(?:,\s+[A-Z][a-z]+)?,\s+)?(?=\S)"
 )

@@ -114,3 +114,36 @@ def test_manifest_with_an_impossible_date_is_reported(tmp_path):
     corpus = load_folder(tmp_path)
     assert corpus.documents[0].published is None
     assert any("2021-02-30" in p.reason for p in corpus.problems)
+
+
+PAGE = b"""<html><head><title>Police raid | Example News</title>
+<meta property="article:published_time" content="2025-06-21T10:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<div class="ticker">Breaking News: Markets fall on 3 March 2026</div>
+<article><h1>Police raid in Minsk</h1><p class="byline">By Staff &middot; Published: 21 June 2025</p>
+<p>Police in Minsk detained 40 people last week, the Viasna human rights center said on Friday.</p>
+<p>The detentions followed a protest on June 14.</p></article>
+<aside><h3>Related</h3><ul><li><a href="/a">Lukashenko pardons 16 on 3 July 2024</a></li>
+<li><a href="/b">Election set for 26 January 2026</a></li></ul></aside>
+<footer>&copy; 2026 Example News. All rights reserved.</footer></body></html>"""
+
+
+def test_a_web_page_is_read_as_a_reader_sees_it():
+    from explorer.events import events_table
+
+    doc = build_document("raid.html", PAGE)
+    assert (doc.published, doc.reference_source) == (date(2025, 6, 21), "metadata")  # the page's own metadata
+    assert doc.title == "Police raid in Minsk" and doc.repairs == []  # reading HTML is no repair
+    table = events_table([doc])
+    assert set(table.mention) == {"last week", "Friday", "June 14"}  # no byline, ticker, related story or copyright
+    assert set(table.date_start) == {"2025-06-09", "2025-06-20", "2025-06-14"}
+
+
+def test_a_byline_in_a_text_file_is_its_publication_date_not_an_event():
+    from explorer.events import events_table
+
+    text = ("Police raid in Minsk\nBy Staff · Published: 21 June 2025\nPolice detained 40 people last week.\n"
+            "Related\nLukashenko pardons 16 on 3 July 2024\nElection set for 26 January 2026\n\n© 2026 Example News")
+    doc = build_document("raid.txt", text.encode())
+    assert (doc.published, doc.reference_source) == (date(2025, 6, 21), "dateline")
+    assert list(events_table([doc]).mention) == ["last week"]

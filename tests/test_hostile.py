@@ -127,7 +127,6 @@ def cli(folder, tmp_path_factory):
     "repaired koi8r.txt: decoded as koi8_r",
     "repaired latin1.txt: decoded as cp1252",
     "repaired utf16.txt: decoded as utf-16",
-    "repaired page.html: converted from HTML",
     "repaired mixed1252.txt: decoded as utf-8 with 1 segment in cp1252",
     "repaired mixed1251.txt: decoded as utf-8 with 1 segment in cp1251",
     "note manifest.csv: line 3: good.txt is listed again; the first row was used",
