@@ -3,38 +3,52 @@
 from __future__ import annotations
 
 import gc
+import math
 import os
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import chart, export, filters, render, uploads, workers
+from explorer import chart, corrections, export, filters, render, uploads, workers
+from explorer.actors import KINDS, Actor, ActorIndex, actors_csv, load_actors, suggest
 from explorer.catalog import Catalog
-from explorer.corpus import MAX_DOCUMENT_BYTES, MB
-from explorer.events import read_table
+from explorer.corpus import MAX_DOCUMENT_BYTES, MB, document_of_text, load_folder
+from explorer.events import read_table, reattribute
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
-# `python -m explorer build ... --out big.parquet` and named in EVENTS_TABLE.
+# `python -m explorer build ... --out big.parquet [--texts texts.parquet]` and named in
+# EVENTS_TABLE (and EVENTS_TEXTS, for reading whole articles).
 SEED_TABLE = Path(os.environ.get("EVENTS_TABLE") or ROOT / "data" / "events.csv")
-SHOWN_PASSAGES = 100
+SEED_TEXTS = os.environ.get("EVENTS_TEXTS")
+PAGE_SIZE = 50  # passages a page
+TABLE_PAGE_SIZE = 100  # rows a page of the table view
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
-UPLOAD_TYPES = ["txt", "md", "html", "htm"]
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "csv"]
+VIEWS = ["Passages", "Table", "Article"]
+FACET_BUTTONS = 6  # a facet's most frequent values, as buttons that filter; the rest listed with their counts
 
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
-def seed_data() -> Catalog:
-    """The corpus every reader shares (no reader's data is ever added to it)."""
+def seed_data() -> tuple[Catalog, dict[str, tuple[str, str]]]:
+    """The corpus every reader shares (no reader's data is ever added to it) and its texts."""
     catalog = Catalog(read_table(SEED_TABLE))
+    if SEED_TEXTS:
+        texts = {r.doc_id: (r.text, r.name) for r in read_table(SEED_TEXTS).itertuples()}
+    elif "EVENTS_TABLE" not in os.environ:
+        texts = {d.doc_id: (d.text, d.title) for d in load_folder(ROOT / "seeds").documents}
+    else:
+        texts = {}
     chart.prepare()
     # The seeds, the chart schema and the libraries live as long as the server: freezing
     # them keeps Streamlit's full collection after every rerun from walking them each time.
     gc.freeze()
-    return catalog
+    return catalog, texts
 
 
 def release(files) -> None:
@@ -51,14 +65,17 @@ def release(files) -> None:
         pass
 
 
-def session_catalog(seeds: Catalog, read) -> Catalog:
-    """The seeds plus this session's uploads, indexed once per set of results and kept
-    in this session only."""
-    key = tuple(upload.key() for upload, _ in read)
+def session_catalog(seeds: Catalog, read, fixes: dict, added: list[Actor], texts: dict) -> Catalog:
+    """The seeds plus this session's uploads, corrections and actors, indexed once per change
+    and kept in this session only."""
+    key = (tuple(upload.key() for upload, _ in read), tuple(fixes.items()), tuple(added))
     kept = st.session_state.get("catalog")
     if kept and kept[0] == key:
         return kept[1]
-    catalog = Catalog(uploads.with_corpus(seeds.table, read), seeds.articles + sum(not result.skipped for _, result in read))
+    table = uploads.with_corpus(seeds.table, read, fixes)
+    if added:
+        table = reattribute(table, texts, ActorIndex(load_actors() + added))
+    catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
     st.session_state["catalog"] = (key, catalog)
     return catalog
 
@@ -112,20 +129,30 @@ def url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in ("actor", "source", "year", "precision", "q")}
 
 
-# --- data: the seeds, plus what this reader uploads --------------------------------------
+def set_param(key: str, values) -> None:
+    """Put a view's state in the link (empty: take it out)."""
+    if values:
+        st.query_params[key] = values
+    elif key in st.query_params:
+        del st.query_params[key]
 
-seeds = seed_data()
+
+# --- data: the seeds, plus what this reader uploads, corrects and adds -----------------------
+
+seeds, seed_texts = seed_data()
 if "articles" not in st.session_state:
     st.session_state["articles"] = uploads.SessionArticles(seeds.table["doc_id"].unique())
 articles: uploads.SessionArticles = st.session_state["articles"]
 notes: list[str] = st.session_state.get("upload_notes", [])
+fixes: dict = st.session_state.setdefault("corrections", {})
+added_actors: list[Actor] = st.session_state.setdefault("added_actors", [])
 
 with st.sidebar:
     st.header("Your articles")
     inbox = st.file_uploader(
-        f"Add .txt, .md or .html files (up to {uploads.MAX_FILES} files and {uploads.MAX_SESSION_BYTES // MB} MB; "
-        "they stay in this session only)", type=UPLOAD_TYPES, accept_multiple_files=True,
-        key=f"inbox-{articles.generation}", max_upload_size=MAX_DOCUMENT_BYTES // MB)
+        f"Add .txt, .md or .html files, and a manifest.csv with their facts (up to {uploads.MAX_FILES} files and "
+        f"{uploads.MAX_SESSION_BYTES // MB} MB; they stay in this session only)", type=UPLOAD_TYPES,
+        accept_multiple_files=True, key=f"inbox-{articles.generation}", max_upload_size=MAX_DOCUMENT_BYTES // MB)
     if inbox:
         st.session_state["upload_notes"] = articles.add([(f.name, f.getvalue) for f in inbox])
         release(inbox)
@@ -139,22 +166,12 @@ with st.sidebar:
         bar.empty()
         notes = notes + facts_editor(articles, read)
 
-data = session_catalog(seeds, read) if read else seeds
+upload_texts = {r.doc_id: (r.text, u.facts["title"]) for u, r in read if not r.skipped}
+texts = {**seed_texts, **upload_texts}
+data = session_catalog(seeds, read, fixes, added_actors, texts) if (read or fixes or added_actors) else seeds
 table, opts, index = data.table, data.opts, data.index
 
-st.html(render.STYLE)  # the page's own classes, once
-st.title("Timeline Explorer")
-st.markdown(data.summary)
-
-problems, repairs = uploads.report(read)
-if problems or repairs or notes:
-    items = ([("error" if p.skipped else "note", str(p)) for p in problems] + [("note", n) for n in notes]
-             + [("info", r) for r in repairs])
-    with st.expander(f"{sum(p.skipped for p in problems)} file(s) not read, {len(items)} notice(s)",
-                     expanded=len(items) <= 4):
-        st.html(render.notices(items))
-
-# --- filters, every one in the URL -------------------------------------------------
+# --- filters, every one in the URL -------------------------------------------------------------
 
 from_url, notices = filters.validate_params(url_params(), opts)
 
@@ -169,96 +186,224 @@ def filters_in_state() -> filters.Filters:
         precision=tuple(state.get("precision", from_url.precision)), q=state.get("q", from_url.q))
 
 
+def add_to_filter(key: str, picker: str) -> None:
+    """A facet count clicked: its value joins the filter."""
+    value = st.session_state.get(picker)
+    if value:
+        st.session_state[key] = list(dict.fromkeys([*st.session_state.get(key, []), value]))
+    st.session_state[picker] = None
+
+
+def clear_filters() -> None:
+    for key in ("actor", "source", "precision"):
+        st.session_state[key] = []
+    st.session_state["q"] = ""
+    st.session_state["year"] = opts.years
+
+
 counts = index.all_facet_counts(filters_in_state())
 
 
-def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str) -> None:
-    """A multi-select bound to the URL, with each value's count listed under it.
+def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str, empty: str) -> None:
+    """A multi-select bound to the URL, with each value's count under it as a button that adds
+    it to the filter (as Datasette's facets do).
 
     Counts stay out of the option labels: a bound widget's URL holds its labels."""
     st.multiselect(label, values, key=key, bind="query-params", placeholder=placeholder)
-    st.html(render.facet_counts({v: n for v, n in counts[facet_name].items() if v}))
+    found = counts[facet_name]
+    listed = sorted((v for v in found if v and v not in st.session_state.get(key, [])), key=lambda v: (-found[v], v))
+    if listed:
+        st.pills(f"{label} counts", listed[:FACET_BUTTONS], format_func=lambda v: f"{v} · {found[v]}", key=f"{key}-counts",
+                 label_visibility="collapsed", on_change=add_to_filter, args=(key, f"{key}-counts"))
+    rest = {v: found[v] for v in listed[FACET_BUTTONS:]}
+    if found.get(""):
+        rest[empty] = found[""]
+    if rest or not listed:
+        st.html(render.facet_counts(rest))
 
 
 with st.sidebar:
     st.header("Filters")
-    facet("Actor", opts.actors, "actor", "actors", "Everyone")
-    facet("Source", opts.sources, "source", "sources", "Every outlet")
+    facet("Actor", opts.actors, "actor", "actors", "Everyone", "(no actor named)")
+    facet("Outlet", opts.sources, "source", "sources", "Every outlet", "(unknown outlet)")
     if opts.years[0] < opts.years[1]:
         st.slider("Years", opts.years[0], opts.years[1], value=opts.years, key="year", bind="query-params")
-    facet("Precision", opts.precision, "precision", "precision", "Any precision")
+    facet("Precision", opts.precision, "precision", "precision", "Any precision", "(none)")
     st.text_input("Search the passages", key="q", bind="query-params", max_chars=filters.MAX_QUERY_LENGTH)
     st.header("View")
     lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
 
-if notices:
-    st.html(render.notices(("warning", n) for n in notices))
-
 chosen = filters_in_state()
 mask = index.mask(chosen)
 
-# --- the timeline: one mark per happening -----------------------------------------------
+# --- what the page shows, in one line --------------------------------------------------------------
+
+st.html(render.STYLE)  # the page's own classes, once
+st.title("Timeline Explorer")
+shown_count, shown_docs = int(mask.sum()), int(table["doc_id"][mask].nunique())
+in_force = filters.describe(chosen)
+st.markdown(f"**Showing {shown_count:,} of {render.plural(len(table), 'dated statement')}, "
+            f"{render.plural(len(data.happenings_in(mask)), 'happening')}, from {shown_docs:,} of "
+            f"{render.plural(data.articles, 'article')}** · {render.plural(len(opts.actors), 'actor')} · "
+            + (f"dates from {data.span[0]} to {data.span[1]}" if data.span else "no dates"))
+if in_force:
+    left, right = st.columns([5, 1])
+    left.html(render.notices([("info", "Filtered to " + "; ".join(in_force) + ".")]))
+    right.button("Clear the filters", on_click=clear_filters, use_container_width=True)
+
+problems, repairs = uploads.report(read)
+if problems or repairs or notes:
+    items = ([("error" if p.skipped else "note", str(p)) for p in problems] + [("note", n) for n in notes]
+             + [("info", r) for r in repairs])
+    with st.expander(f"{render.plural(sum(p.skipped for p in problems), 'file')} not read, "
+                     f"{render.plural(len(items), 'notice')}",
+                     expanded=len(items) <= 4):
+        st.html(render.notices(items))
+if notices:
+    st.html(render.notices(("warning", n) for n in notices))
+
+# --- the timeline: one mark per happening -----------------------------------------------------
 
 if not mask.any():
     st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(index, chosen)), icon="🔎")
     st.stop()
 
 linked, unknown = filters.linked_happenings(st.query_params.get_all("happening"), data.happening_ids)
+linked_event = st.query_params.get("event")
+if linked_event and linked_event not in data.event_ids:
+    unknown.append(f"Unknown event “{linked_event[:filters.MAX_PARAM_LENGTH]}” in the link was ignored.")
+    linked_event = None
 if unknown:
     st.html(render.notices(("warning", n) for n in unknown))
+if linked_event and not linked:
+    linked = [data.happening_of_event(linked_event)]
+
 shown_happenings = data.happenings_in(mask)
 if data.marks(shown_happenings, lanes) > chart.MAX_MARKS:
     # too many to draw one by one: counted straight from the index, no rows copied
-    timeline = chart.aggregated(*index.period_counts(mask, "granularity"))
+    timeline = chart.aggregated(*index.period_counts(mask))
     st.caption(timeline.note)
 else:
     timeline = chart.happenings_chart(data.view.iloc[shown_happenings], lanes, selected=linked)
 picked = st.vega_lite_chart(timeline.data, timeline.spec, on_select="rerun", key="timeline",
                             selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
 unplaced = int((mask & ~index.resolved).sum())
-st.caption("Each mark is one happening, thicker and labelled when several outlets report it; dashed ends are open "
-           "(“since” still going, “until” with its start untold); “!” marks sources that disagree on the date. "
-           "Click a mark for every source's passage, or drag along the time axis; double-click to clear. "
-           "Scroll to zoom, shift-drag to pan."
-           + (f" {unplaced} statement(s) without a resolved date are listed below but not drawn." if unplaced else ""))
+if timeline.aggregated:
+    st.caption("Click a bar to list the statements it counts; double-click to clear. Scroll to zoom, shift-drag to pan."
+               + (f" {render.plural(unplaced, 'statement')} without a resolved date are listed but not counted." if unplaced else ""))
+else:
+    st.caption("Each mark is one happening, thicker and labelled when several outlets report it; dashed ends are open "
+               "(“since” still going, “until” with its start untold); “!” marks sources that disagree on the date. "
+               "Click a mark for every source's passage, or drag along the time axis; double-click to clear. "
+               "Scroll to zoom, shift-drag to pan."
+               + (f" {render.plural(unplaced, 'statement')} without a resolved date are listed below but not drawn."
+                  if unplaced else ""))
 
 selection = picked.selection if picked and any(picked.selection.values()) else None
 chosen_happenings = filters.selected_happenings(selection) if selection else linked
 if selection is not None and chosen_happenings != linked:
-    st.query_params["happening"] = chosen_happenings  # the URL holds the selected happening too
+    set_param("happening", chosen_happenings)  # the URL holds the selected happening too
+    set_param("event", [])
+
+
+def pick_happening() -> None:
+    """A happening chosen from the list (the keyboard's way to a mark)."""
+    value = st.session_state.get("happening-pick")
+    set_param("happening", [value] if value else [])
+    set_param("event", [])
+
+
+# the marks, for a keyboard or a screen reader: the same choice as a click on the chart
+choices = data.view.iloc[shown_happenings]
+st.selectbox("Go to a happening", [""] + list(choices["happening_id"]), key="happening-pick",
+             index=(list(choices["happening_id"]).index(chosen_happenings[0]) + 1
+                    if chosen_happenings and chosen_happenings[0] in set(choices["happening_id"]) else 0),
+             format_func=lambda h: "every happening shown" if not h else data.describe_happening(h),
+             on_change=pick_happening)
+
 shown = None
-if chosen_happenings:
+heading = None
+if linked_event and chosen_happenings == linked:
+    positions = np.flatnonzero((table["event_id"] == linked_event).to_numpy())
+    heading = "The linked dated statement (click its happening for every source)"
+elif chosen_happenings:
     positions = data.mentions_of(chosen_happenings)
-    shown = table.iloc[positions]
+    heading = f"{render.plural(len(positions), 'passage')} from every source on the selected happening"
 elif selection:
     shown = filters.selected_events(table[mask], selection)
-    positions = table.index.get_indexer(shown.index) if shown is not None else None
-if shown is None:
+    if shown is not None:
+        positions = table.index.get_indexer(shown.index)
+        heading = f"{render.plural(len(positions), 'dated statement')} selected on the chart"
+if heading is None:
     positions = np.flatnonzero(mask)
-count = len(positions)
+    heading = render.plural(len(positions), "dated statement")
+if chosen_happenings or linked_event:
+    shown = table.iloc[positions]
 
 
 def shown_table() -> pd.DataFrame:
     return table[mask] if shown is None else shown
 
 
-# --- passages and downloads --------------------------------------------------------------
+def paged(total: int, key: str, size: int) -> slice:
+    """The rows of this page of `total` (the page number in the URL as `key`)."""
+    pages = max(math.ceil(total / size), 1)
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = 1  # the filters changed under it
+    if pages == 1:
+        return slice(0, total)
+    page = st.number_input(f"Page (of {pages})", 1, pages, key=key, bind="query-params", step=1)
+    return slice((page - 1) * size, min(page * size, total))
 
-left, right = st.columns([3, 1])
-with left:
-    if chosen_happenings:
-        st.subheader(f"{count} passage(s) from every source on the selected happening(s)")
-    elif shown is not None:
-        st.subheader(f"{count} statement(s) selected on the chart")
+
+linked_docs = set(seed_texts) if "EVENTS_TABLE" not in os.environ else set()
+
+# --- passages, the table, or one article -------------------------------------------------------------
+
+main, side = st.columns([3, 1])
+with main:
+    view = st.segmented_control("View", VIEWS, key="view", bind="query-params", default="Passages",
+                                label_visibility="collapsed") or "Passages"
+    if view == "Passages":
+        st.subheader(heading)
+        rows = paged(len(positions), "page", PAGE_SIZE)
+        st.html("".join(data.cards(positions[rows], chosen.q, linked_docs)))
+    elif view == "Table":
+        kind = st.radio("One row a", ["happening", "dated statement"], key="rows", bind="query-params", horizontal=True)
+        frame = data.table_view(kind, positions)
+        sort = st.selectbox("Sort by", list(frame.columns), key="sort", bind="query-params")
+        descending = st.toggle("Descending", key="desc", bind="query-params")
+        frame = frame.sort_values(sort, ascending=not descending, kind="stable")
+        rows = paged(len(frame), "table-page", TABLE_PAGE_SIZE)
+        st.caption(f"Rows {rows.start + 1}–{rows.stop} of {len(frame):,}. Select rows to read their passages below.")
+        picked_rows = st.dataframe(frame.iloc[rows], hide_index=True, on_select="rerun", selection_mode="multi-row",
+                                   key="table-rows", use_container_width=True)
+        chosen_rows = frame.iloc[rows].iloc[picked_rows.selection.rows] if picked_rows and picked_rows.selection.rows else None
+        if chosen_rows is not None and len(chosen_rows):
+            selected = (data.mentions_of(chosen_rows["happening_id"]) if kind == "happening"
+                        else table.index.get_indexer(chosen_rows.index))
+            st.subheader(render.plural(len(selected), "passage") + " of the selected rows")
+            st.html("".join(data.cards(selected[:PAGE_SIZE], chosen.q, linked_docs)))
     else:
-        st.subheader(f"{count} dated statement(s)")
-    st.html("".join(data.cards(positions[:SHOWN_PASSAGES])))
-    if count > SHOWN_PASSAGES:
-        st.caption(f"The first {SHOWN_PASSAGES} of {count} are shown; narrow the filters or download them all.")
-with right:
+        documents = data.documents()
+        doc_ids = list(documents.index)
+        wanted = st.query_params.get("doc")
+        doc = st.selectbox("Article", doc_ids, index=doc_ids.index(wanted) if wanted in doc_ids else 0,
+                           format_func=lambda d: documents.loc[d, "label"], key="article-pick")
+        set_param("doc", [doc])
+        if doc in texts:
+            text, _ = texts[doc]
+            st.html(render.article(text, data.dates_in(doc), data.actor_spans(doc, text, added_actors)))
+        else:
+            st.info("This table was built without its texts: build it with --texts and name the file in "
+                    "EVENTS_TEXTS to read whole articles. Its dated statements:")
+        st.subheader(render.plural(int((table["doc_id"] == doc).sum()), "dated statement") + " in this article")
+        st.html("".join(data.cards(np.flatnonzero((table["doc_id"] == doc).to_numpy()), chosen.q, linked_docs)))
+
+with side:
     st.subheader("Download")
     # a large view's files are made on click, not on every rerun
-    lazy = count > EAGER_DOWNLOAD_ROWS
+    lazy = len(positions) > EAGER_DOWNLOAD_ROWS
 
     def made(to_bytes):
         return (lambda: to_bytes(shown_table())) if lazy else to_bytes(shown_table())
@@ -267,3 +412,57 @@ with right:
     st.download_button("Events (JSON)", made(export.to_json), "events.json", "application/json")
     st.download_button("TimelineJS (JSON)", made(lambda t: export.to_timelinejs(t, group=lanes)), "timeline.json",
                        "application/json")
+
+    with st.expander(f"Corrections ({len(fixes)})"):
+        st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
+                   "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
+        candidates = [table["event_id"].iloc[p] for p in positions[:200]]
+        if candidates:
+            with st.form("correct"):
+                event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
+                row = table.set_index("event_id").loc[event]
+                start = st.date_input("From", value=date.fromisoformat(row.date_start) if row.date_start else None,
+                                      min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+                end = st.date_input("To", value=date.fromisoformat(row.date_end) if row.date_end else None,
+                                    min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+                precision = st.selectbox("Precision", filters.PRECISION_ORDER,
+                                         index=filters.PRECISION_ORDER.index(row.granularity)
+                                         if row.granularity in filters.PRECISION_ORDER else 1)
+                who = st.multiselect("Actors", sorted(set(opts.actors) | {a.name for a in added_actors}),
+                                     default=[a for a in row.actors.split(" | ") if a])
+                drop = st.checkbox("Drop it: it is no dated statement")
+                if st.form_submit_button("Save the correction"):
+                    fix = corrections.Correction(event, start.isoformat() if start else "", end.isoformat() if end else "",
+                                                 precision, tuple(who), drop)
+                    why = corrections.check(fix)
+                    if why:
+                        st.html(render.notices([("error", f"Not saved: {why}.")]))
+                    else:
+                        fixes[event] = fix
+                        st.rerun()
+        if fixes:
+            st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
+        loaded = st.file_uploader("Load corrections (CSV)", type=["csv"], key=f"fixes-{len(fixes)}")
+        if loaded:
+            found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES])
+            fixes.update(found)
+            st.session_state["upload_notes"] = [str(p) for p in trouble]
+            st.rerun()
+
+    with st.expander("Actors the list lacks"):
+        documents = [document_of_text(d, d, text, title) for d, (text, title) in texts.items()]
+        index_now = ActorIndex(load_actors() + added_actors)
+        found = suggest(documents, index_now, limit=15)
+        if found:
+            with st.form("add-actor"):
+                name = st.selectbox("Name", [n for n, _, _ in found],
+                                    format_func=lambda n: f"{n} ({dict((x, c) for x, c, _ in found)[n]}×)")
+                kind = st.selectbox("Kind", KINDS)
+                aliases = st.text_input("Other spellings, joined by |")
+                if st.form_submit_button("Add to this session's actors"):
+                    added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
+                                                                                          if a.strip()]))))
+                    st.rerun()
+        else:
+            st.caption("Every capitalised name in these articles is on the list.")
+        st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")

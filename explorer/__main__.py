@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+import pandas as pd
 from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
 
+from . import corrections as fixes
 from .actors import ActorIndex, load_actors, suggest
 from .budget import STEPS_PER_CHARACTER
 from .corpus import Problem, decode, load_folders, plan_folders, read_file, safe_name
@@ -92,11 +95,20 @@ def _progress(desc):
 def cmd_build(args) -> int:
     out = check_output(args.out)  # before any work
     happenings_out = check_output(args.happenings) if args.happenings else None
+    texts_out = check_output(args.texts) if args.texts else None
+    corrections = None
+    if args.corrections:
+        try:
+            corrections, problems = fixes.read(read_file(args.corrections))
+        except FileNotFoundError:
+            raise Misuse(f"{args.corrections}: no such file") from None
+        for problem in problems:
+            _report(problem)
     plan = plan_folders(_folders(args.folders))
     for problem in plan.problems:
         _report(problem)
     skipped = any(p.skipped for p in plan.problems)
-    rows, read = [], 0
+    rows, read, texts = [], 0, []
     for article in _progress("building")(plan.articles):
         try:
             data = read_file(article.path)
@@ -113,12 +125,19 @@ def cmd_build(args) -> int:
         skipped = skipped or result.skipped
         read += not result.skipped
         rows += result.rows
+        if texts_out and not result.skipped:
+            texts.append((result.doc_id, article.name, result.text))
     if not read:
         print("error: no document could be read", file=sys.stderr)
         return 1
-    table = table_of(rows)
+    table, unused = table_of(rows, corrections)
+    for problem in unused:
+        _report(problem)
     write_table(table, out)
     print(f"{len(table)} events from {read} documents -> {out}", file=sys.stderr)
+    if texts_out:
+        write_table(pd.DataFrame(texts, columns=["doc_id", "name", "text"]), texts_out)
+        print(f"{len(texts)} texts -> {texts_out}", file=sys.stderr)
     if happenings_out:
         happenings = view(table)
         write_table(happenings, happenings_out)
@@ -167,6 +186,10 @@ def parser() -> Parser:
     build.add_argument("--out", required=True, help="output file: .csv, .json or .parquet")
     build.add_argument("--happenings", metavar="PATH",
                        help="also write one row a happening (.csv, .json or .parquet; README, 'Happenings')")
+    build.add_argument("--texts", metavar="PATH",
+                       help="also write each document's cleaned text (doc_id, name, text), for the page's article view")
+    build.add_argument("--corrections", metavar="FILE",
+                       help="apply a reader's corrections (the page's corrections.csv; README, 'Corrections')")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
                        help="steps of work a document may take per byte of its file before it is skipped "

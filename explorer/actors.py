@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ FOLDS = [("ts", "c"), ("kh", "h"), ("ch", "h"), ("sh", "s"), ("zh", "z"),
 # A word, its possessive "'s" left outside the match ("Lukashenka's" -> "Lukashenka").
 _WORD = re.compile(r"(?<![\w'’])(?:(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:[-/][^\W\d_]+|['’](?![sS](?![^\W\d_]))[^\W\d_]+)*)")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+KINDS = ["person", "government", "international body", "ngo", "opposition", "media", "court", "police", "place", "other"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,16 @@ def load_actors(path: str | Path = DEFAULT_LIST) -> list[Actor]:
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
         actors.append(Actor(name, row.get("kind", "").strip(), tuple(dict.fromkeys((name,) + aliases))))
     return actors
+
+
+def actors_csv(actors: list[Actor]) -> bytes:
+    """An actor list as `data/actors.csv` holds it (name, kind, aliases joined by "|")."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "kind", "aliases"])
+    for actor in actors:
+        writer.writerow([actor.name, actor.kind, "|".join(a for a in actor.aliases if a != actor.name)])
+    return out.getvalue().encode("utf-8")
 
 
 @lru_cache(maxsize=65536)

@@ -47,6 +47,8 @@ class Catalog:
         self.lane_count = {lanes: self.view[column].str.count(re.escape(SEPARATOR)).to_numpy() + 1  # "" is one lane
                            for lanes, column in (("actor", "actors"), ("source", "sources"))}
         self.happening_ids = set(self.view["happening_id"])
+        self.event_ids = set(table["event_id"])
+        self.span = (resolved["date_start"].min(), resolved["date_end"].max()) if len(resolved) else None
 
     def happenings_in(self, mask: np.ndarray) -> np.ndarray:
         """The view rows of the resolved happenings that have a mention in `mask`."""
@@ -63,6 +65,52 @@ class Catalog:
         rows = pd.Index(self.view["happening_id"]).get_indexer(list(ids))
         parts = [order[bounds[r]:bounds[r + 1]] for r in rows if r >= 0]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+    def happening_of_event(self, event_id: str) -> str:
+        return self.table["happening_id"].iloc[int(np.flatnonzero((self.table["event_id"] == event_id).to_numpy())[0])]
+
+    def describe_happening(self, happening_id: str) -> str:
+        """A happening in one line: when, what, how many outlets (for a list to choose from)."""
+        h = self.view.iloc[pd.Index(self.view["happening_id"]).get_loc(happening_id)]
+        when = render.when_words(h.date_start, h.date_end, h.granularity)
+        told = f" · {render.plural(h.outlets, 'outlet')}" if h.outlets > 1 else ""
+        return f"{when} — {h.what[:90]}{told}"
+
+    def describe_event(self, event_id: str) -> str:
+        """A dated statement in one line: its date words and the start of its passage."""
+        r = self.row(int(np.flatnonzero((self.table["event_id"] == event_id).to_numpy())[0]))
+        return f"“{r.mention}” — {r.passage[:70]}… ({r.source or r.doc_id})"
+
+    TABLE_COLUMNS = {
+        "happening": ["what", "date_start", "date_end", "granularity", "relation", "outlets", "documents", "mentions",
+                      "sources", "actors", "first_reported", "disagree", "happening_id"],
+        "dated statement": ["mention", "date_start", "date_end", "granularity", "relation", "source", "published",
+                            "actors", "what", "passage", "corrected", "event_id", "happening_id"],
+    }
+
+    def table_view(self, kind: str, positions) -> pd.DataFrame:
+        """The table view's rows: the happenings of these mentions, or the mentions themselves."""
+        if kind == "happening":
+            rows = np.unique(self.happening_of[np.asarray(positions, dtype=np.int64)])
+            return self.view.iloc[rows][self.TABLE_COLUMNS[kind]]
+        return self.table.iloc[positions][self.TABLE_COLUMNS[kind]]
+
+    def documents(self) -> pd.DataFrame:
+        """One row a document: its label (title, outlet, date), by doc_id."""
+        docs = self.table.drop_duplicates("doc_id").set_index("doc_id")
+        label = docs["title"].where(docs["title"] != "", docs.index.to_series()) + " — " + docs["source"].where(
+            docs["source"] != "", "unknown outlet") + docs["published"].map(lambda p: f", {p}" if p else "")
+        return pd.DataFrame({"label": label}).sort_values("label")
+
+    def dates_in(self, doc_id: str) -> list[tuple[int, int, str]]:
+        rows = self.table[self.table["doc_id"] == doc_id]
+        return list(zip(rows["mention_start"], rows["mention_end"], rows["event_id"]))
+
+    @staticmethod
+    def actor_spans(doc_id: str, text: str, added=()) -> list[tuple[int, int]]:
+        from .actors import ActorIndex, load_actors
+
+        return [(m.start, m.end) for m in ActorIndex(load_actors() + list(added)).find(text)]
 
     def row(self, i: int):
         """The table's row at position `i`, as a named tuple."""

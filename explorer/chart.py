@@ -157,6 +157,20 @@ def _x_domain(low: float, high: float) -> list[int]:
     return [max(int(low - pad), FIRST_MS), min(int(high + pad), LAST_MS)]
 
 
+FOCUS_SHARE = 0.1  # the earliest marks that may fall left of the axis, drawn at its edge with their year
+FOCUS_GAIN = 3  # ... when the axis would be at least this many times as wide for them
+
+
+def _focus(starts: np.ndarray, low: float, high: float) -> float:
+    """Where the axis begins: at the earliest mark, unless a few marks far before the rest (a
+    "since 1994" among 2020s happenings) would squeeze all the others into a sliver; then
+    at the first of the rest, the few drawn at the edge, labelled, reached by zooming out."""
+    if len(starts) < 5:
+        return low
+    start = float(np.quantile(starts, FOCUS_SHARE, method="lower"))
+    return start if (high - low) > FOCUS_GAIN * (high - start) else low
+
+
 @lru_cache(maxsize=None)
 def _happenings_template() -> dict:
     pick = alt.selection_point(name="pick", fields=["happening_id"], on="click", clear="dblclick")
@@ -164,13 +178,14 @@ def _happenings_template() -> dict:
     zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
                                   translate="[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!")
     colour = alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], range=["#0072B2"]))
-    y = alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220))
+    y = alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=140))
     tooltip = [alt.Tooltip("what:N", title="What"), alt.Tooltip("dates:N", title="When"),
                alt.Tooltip("sources:N", title="Reported by"), alt.Tooltip("warning:N", title="Sources disagree")]
     base = alt.Chart()
     solid = base.mark_rule(strokeCap="round").encode(
         # the domain is set per chart
-        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS]), axis=alt.Axis(labelOverlap=True)),
+        # the domain is set per chart; marks beyond it are drawn at its edge
+        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS], clamp=True), axis=alt.Axis(labelOverlap=True)),
         x2="x2:T", y=y, color=colour,
         strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         opacity=alt.condition(pick, alt.Opacity("strength:Q", scale=None, legend=None), alt.value(0.3)),
@@ -186,7 +201,10 @@ def _happenings_template() -> dict:
         x="x2:T", y=y, text="label:N", color=alt.value("#555555"))
     warnings = base.mark_text(align="right", dx=-8, fontSize=14, fontWeight="bold").encode(
         x="x:T", y=y, text="warning:N", color=alt.value("#D55E00"))
-    chart = (alt.layer(solid, faded, arrows, labels, warnings)
+    edges = base.mark_text(align="left", dx=2, dy=11, fontSize=10).encode(
+        x="x2:T", y=y, text="edge:N", color=alt.value("#777777"))
+    chart = (alt.layer(solid, faded, arrows, labels, warnings, edges)
+             .configure_legend(orient="bottom", direction="horizontal")  # the plot keeps the width on a phone
              # SVG marks are elements a screen reader and a browser test can find
              .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}}))
     return _without_data(chart.to_dict())
@@ -198,8 +216,11 @@ def happenings_chart(view: pd.DataFrame, lanes: str = "actor", selected=()) -> T
     lanes_count = max(frame["lane"].nunique(), 1)
     low = np.nanmin(frame[["x", "fx"]].to_numpy(dtype=float)) if len(frame) else 0
     high = np.nanmax(frame[["x2", "fx2"]].to_numpy(dtype=float)) if len(frame) else DAY_MS
-    settings = {"height": min(60 + 28 * lanes_count, 900),
-                "layer__0__encoding__x__scale__domain": _x_domain(low, high)}
+    first = _focus(frame.drop_duplicates("happening_id")["x"].to_numpy(dtype=float), low, high) if len(frame) else low
+    domain = _x_domain(first, high) if first > low else _x_domain(low, high)
+    before = frame["x2"] < domain[0]  # wholly left of the axis: drawn at its edge, with its year
+    frame["edge"] = np.where(before, "◀ " + frame["dates"].str[:4], "")
+    settings = {"height": min(80 + 28 * lanes_count, 900), "layer__0__encoding__x__scale__domain": domain}
     present = set(frame["granularity"])
     for layer in (0, 1, 2):
         settings.update(_precision_settings(present, f"layer__{layer}__encoding__color__scale"))
@@ -217,11 +238,11 @@ def _counts_template(unit: str) -> dict:
         .mark_bar()
         .encode(
             x=alt.X(f"{'year' if unit == 'year' else 'yearmonth'}(when):T", title=None),
-            y=alt.Y("sum(events):Q", title=f"Dated statements per {unit}"),
+            y=alt.Y("sum(events):Q", title=f"Dated statements per {unit}"),  # shares of longer spans included
             color=alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], range=["#0072B2"])),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
             tooltip=[alt.Tooltip("period:N", title=unit.capitalize()), alt.Tooltip("granularity:N", title="Precision"),
-                     alt.Tooltip("sum(events):Q", title="Dated statements")],
+                     alt.Tooltip("sum(events):Q", title="Dated statements", format=",.1f")],
         )
         .add_params(pick)
         .properties(height=320, width="container")
@@ -233,8 +254,9 @@ def aggregated(counts: pd.DataFrame, unit: str, max_marks: int = MAX_MARKS) -> T
     """Counts per period (from `TableIndex.period_counts`) as stacked bars, by precision."""
     counts = counts.assign(when=epoch_ms(counts["period"]))
     spec = _patched(_counts_template(unit), **_precision_settings(set(counts["granularity"])))
-    note = (f"{int(counts['events'].sum()):,} dated statements are too many to draw one by one (more than "
-            f"{max_marks:,} marks): the chart shows counts per {unit}. Narrow the filters to see each happening.")
+    note = (f"{round(counts['events'].sum()):,} dated statements are too many to draw one by one (more than "
+            f"{max_marks:,} marks): the chart shows counts per {unit}, a statement dated to a longer span counting "
+            f"a share in each {unit} of it. Click a bar to list its statements; narrow the filters to see each happening.")
     return Timeline(spec, counts, True, note, len(counts))
 
 

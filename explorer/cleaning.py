@@ -161,7 +161,9 @@ def read_web_page(markup: str) -> WebPage:
         text, metadata = "", None
     if not text.strip():
         text, fallback_title = html_to_text(markup)
-    title = (metadata.title if metadata is not None and metadata.title else "") or fallback_title
+    title = metadata.title if metadata is not None and metadata.title else ""
+    if not title or "<" in title:  # a <title> left open swallows the page's markup: ours ends at the next tag
+        title = fallback_title
     published, published_from = "", ""
     for extensive, source in ((False, "metadata"), (True, "text")):
         try:

@@ -232,6 +232,16 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
     return spans
 
 
+def passages_of(text: str, title: str) -> list[tuple[int, int]]:
+    """The passages of a document's cleaned text (as `build_document` finds them)."""
+    return find_passages(text, title, sentence_spans(text))
+
+
+def document_of_text(doc_id: str, name: str, text: str, title: str = "") -> Document:
+    """A document from a cleaned text already read (its passages found again)."""
+    return Document(doc_id=doc_id, name=name, text=text, title=title, passages=passages_of(text, title))
+
+
 def _title(text: str) -> str:
     for line in text.split("\n", 50)[:50]:
         if line.strip() and not is_furniture(line[:MAX_TITLE * 2]):

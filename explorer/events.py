@@ -57,6 +57,7 @@ MENTION_COLUMNS = list(COLUMNS)  # what reading one document gives; the rest nee
 COLUMNS.update({
     "what": "the clause the date belongs to, as written: what the source says happened then",
     "happening_id": "shared by the mentions, in any documents, that date the same real-world happening (explorer.happenings)",
+    "corrected": "what a reader corrected in this row (date, precision, actors), empty when nothing (explorer.corrections)",
 })
 STEPS_PER_ROW = 50  # making one row, beyond the characters of its passage
 
@@ -116,6 +117,8 @@ class DocumentResult:
     repairs: list[str] = field(default_factory=list)
     published: date | None = None
     steps: int = 0  # the work it took (explorer.budget)
+    doc_id: str = ""
+    text: str = ""  # the cleaned text, for reading the whole article
 
     @property
     def skipped(self) -> bool:
@@ -133,7 +136,7 @@ def map_document(name: str, data: bytes, meta: dict | None = None, index: ActorI
     result = DocumentResult(name)
     try:
         doc = build_document(name, data, meta, budget)
-        result.repairs, result.published = doc.repairs, doc.published
+        result.repairs, result.published, result.doc_id, result.text = doc.repairs, doc.published, doc.doc_id, doc.text
         result.rows, cut = document_events(doc, index, budget)
         if cut:
             result.problems.append(too_many(name))
@@ -188,7 +191,7 @@ def build_table(documents, index: ActorIndex | None = None, progress=None,
     finally:
         if collecting:
             gc.enable()
-    return table_of(rows), problems
+    return table_of(rows)[0], problems
 
 
 def mentions_table(rows: list[tuple]) -> pd.DataFrame:
@@ -197,12 +200,26 @@ def mentions_table(rows: list[tuple]) -> pd.DataFrame:
     return sort_events(pd.DataFrame.from_records(rows, columns=MENTION_COLUMNS))
 
 
-def table_of(rows: list[tuple]) -> pd.DataFrame:
-    """The events table of the rows of documents: sorted, with the happenings they date
-    found across all of them."""
+def table_of(rows: list[tuple], corrections: dict | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The events table of the rows of documents: sorted, the readers' `corrections`
+    (explorer.corrections) applied, with the happenings they date found across all of them;
+    and a problem for every correction that names no event."""
+    return finish(mentions_table(rows), corrections)
+
+
+def finish(mentions: pd.DataFrame, corrections: dict | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Mentions (with or without `what`, `happening_id` and `corrected`) made into the events table."""
+    from . import corrections as fixes
     from .happenings import with_happenings
 
-    return with_happenings(mentions_table(rows))
+    mentions = mentions.drop(columns=[c for c in ("what", "happening_id") if c in mentions])
+    problems: list[Problem] = []
+    if corrections:
+        mentions, problems = fixes.apply(mentions, corrections)
+    elif "corrected" not in mentions:
+        mentions = mentions.assign(corrected="")
+    table = with_happenings(mentions)
+    return sort_events(table[list(COLUMNS)]), problems
 
 
 def events_table(documents, index: ActorIndex | None = None, progress=None) -> pd.DataFrame:
@@ -272,3 +289,20 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if "disagree" in table:
             table["disagree"] = table["disagree"] == "True"
     return export.unguard_table(table)
+
+
+def reattribute(table: pd.DataFrame, texts: dict[str, tuple[str, str]], index: ActorIndex) -> pd.DataFrame:
+    """The table with `actors` and `actor_mentions` found again with `index` (a longer actor
+    list) in the documents whose (text, title) `texts` holds; other rows keep theirs."""
+    from .corpus import passages_of
+
+    table = table.copy()
+    for doc_id, rows in table.groupby("doc_id"):
+        if doc_id not in texts:
+            continue
+        text, title = texts[doc_id]
+        found = DocumentActors(text, passages_of(text, title), index)
+        named = [found.within(s, e) for s, e in zip(rows["passage_start"], rows["passage_end"])]
+        table.loc[rows.index, "actors"] = [SEPARATOR.join(actor_names(m)) for m in named]
+        table.loc[rows.index, "actor_mentions"] = [json.dumps([x.as_json() for x in m], ensure_ascii=False) for m in named]
+    return table

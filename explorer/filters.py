@@ -87,10 +87,9 @@ class TableIndex:
         self.resolved = first.notna().to_numpy()
         month = pd.to_numeric(table["date_start"].str[5:7], errors="coerce").fillna(1).to_numpy()
         self.month_index = np.where(self.resolved, first.fillna(0).to_numpy() * 12 + month - 1, -1).astype(np.int64)
+        self.last_month = pd.to_numeric(table["date_end"].str[5:7], errors="coerce").fillna(1).to_numpy().astype(np.int64)
+        self._spread_cache = None
         self.actor_lanes = (table["actors"].str.count(re.escape(SEPARATOR)) + 1).to_numpy()  # "" is one lane
-        self.first_month = int(self.month_index[self.resolved].min()) if self.resolved.any() else 0
-        self.months = int(self.month_index.max()) - self.first_month + 1 if self.resolved.any() else 0
-        self._month_keys: dict[str, np.ndarray] = {}
         self._last: tuple[Filters, dict] | None = None
         self._text = None
         self._searches: dict[str, np.ndarray] = {}
@@ -150,32 +149,40 @@ class TableIndex:
         drawn = mask & self.resolved
         return int(self.actor_lanes[drawn].sum() if lanes == "actor" else drawn.sum())
 
-    def _month_key(self, colour: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, its month and colour value as one bin number; unresolved rows in a last bin."""
-        codes, values = ((self.precision_codes, self.precision_values) if colour == "granularity"
-                         else (self.source_codes, self.source_values))
-        if colour not in self._month_keys:
-            key = (self.month_index - self.first_month) * len(values) + codes
-            self._month_keys[colour] = np.where(self.resolved, key, self.months * len(values)).astype(np.int32)
-        return self._month_keys[colour], np.asarray(values, dtype=object)
+    SPREAD_MONTHS = 36  # a span this long or shorter counts a share in each of its months; a longer one at its start
 
-    def period_counts(self, mask: np.ndarray, colour: str) -> tuple[pd.DataFrame, str]:
-        """Resolved events per month (per year over more than 20 years) and colour value."""
-        key, values = self._month_key(colour)
-        counts = np.bincount(key[mask], minlength=self.months * len(values) + 1)[:-1].reshape(self.months, len(values))
-        present = np.flatnonzero(counts.any(axis=1))
-        by_year = len(present) > 0 and (
-            (self.first_month + present[-1]) // 12 - (self.first_month + present[0]) // 12 > 20)
-        if by_year:
-            years = (self.first_month + np.arange(self.months)) // 12
-            first_year = years[0]
-            counts = np.add.reduceat(counts, np.flatnonzero(np.diff(years, prepend=first_year - 1)), axis=0)
-            period, code = np.nonzero(counts)
-            labels = [f"{first_year + p:04d}" for p in period.tolist()]
-        else:
-            period, code = np.nonzero(counts)
-            labels = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (period + self.first_month).tolist()]
-        frame = pd.DataFrame({"period": labels, colour: values[code], "events": counts[period, code]})
+    def _spread(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per resolved row, the months it counts in and the share it counts there: a day in its
+        month; "2020" a twelfth in each month of 2020 (counted in January alone, every year's
+        mentions would stand as a spike at New Year)."""
+        if self._spread_cache is None:
+            first = self.month_index
+            last = np.where(self.resolved, self.last_year.clip(-1e9, 1e9).astype(np.int64) * 12 + self.last_month - 1, -1)
+            count = np.where(self.resolved, np.clip(last - first + 1, 1, None), 0)
+            count = np.where(count > self.SPREAD_MONTHS, 1, count)
+            rows = np.repeat(np.arange(self.size), count)
+            offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            self._spread_cache = (rows, first[rows] + offset, 1.0 / count[rows])
+        return self._spread_cache
+
+    def period_counts(self, mask: np.ndarray, colour: str = "granularity") -> tuple[pd.DataFrame, str]:
+        """Resolved events per month (per year over more than 20 years) and precision, each
+        spread over the months its span covers (see `_spread`): the counts may be fractions."""
+        rows, months, share = self._spread()
+        keep = mask[rows]
+        rows, months, share = rows[keep], months[keep], share[keep]
+        codes, values = self.precision_codes, np.asarray(self.precision_values, dtype=object)
+        if not len(rows):
+            return pd.DataFrame({"period": [], colour: [], "events": []}), "month"
+        by_year = months.max() // 12 - months.min() // 12 > 20
+        period = months // 12 if by_year else months
+        low = period.min()
+        key = (period - low) * len(values) + codes[rows]
+        counts = np.bincount(key, weights=share, minlength=(period.max() - low + 1) * len(values))
+        found = np.flatnonzero(counts > 1e-9)
+        p, c = found // len(values) + low, found % len(values)
+        labels = [f"{x:04d}" for x in p.tolist()] if by_year else [f"{x // 12:04d}-{x % 12 + 1:02d}" for x in p.tolist()]
+        frame = pd.DataFrame({"period": labels, colour: values[c], "events": counts[found]})
         return frame, "year" if by_year else "month"
 
     def facet_counts(self, f: Filters, facet: str) -> dict[str, int]:
@@ -263,6 +270,20 @@ def validate_params(params: dict[str, list[str]], opts: Options) -> tuple[Filter
     return Filters(actors, sources, years, precision, q), notices
 
 
+def describe(f: Filters) -> list[str]:
+    """The filters in force, in words ("actor: Ihar Kenyukh", "years 2020–2021"), for a line
+    that says what the view holds when the sidebar is closed."""
+    parts = []
+    for label, values in (("actor", f.actors), ("outlet", f.sources), ("precision", f.precision)):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    if f.years:
+        parts.append(f"years {f.years[0]}–{f.years[1]}" if f.years[0] != f.years[1] else f"year {f.years[0]}")
+    if f.q.strip():
+        parts.append(f"passages with “{f.q.strip()}”")
+    return parts
+
+
 def to_params(f: Filters, opts: Options) -> dict[str, list[str]]:
     """Query parameters for a view (empty filters and the full year range left out)."""
     params: dict[str, list[str]] = {}
@@ -320,8 +341,13 @@ def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame
     if not selection:
         return None
     periods = {str(p["period"]) for p in (selection.get("pick") or []) if isinstance(p, dict) and "period" in p}
-    if periods:
-        return table[table["date_start"].str[:7].isin(periods) | table["date_start"].str[:4].isin(periods)]
+    if periods:  # a bar: the rows whose days meet its month (or year), as the bar counts them
+        keep = np.zeros(len(table), dtype=bool)
+        for period in periods:
+            first = f"{period}-01-01"[:10] if len(period) == 4 else f"{period}-01"
+            last = f"{period}-12-31" if len(period) == 4 else f"{period}-31"
+            keep |= ((table["date_start"] != "") & (table["date_start"] <= last) & (table["date_end"] >= first)).to_numpy()
+        return table[keep]
     brush = selection.get("brush") or {}
     bounds = brush.get("x") or brush.get("start") or brush.get("period")
     if bounds and len(bounds) == 2:

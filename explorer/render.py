@@ -232,3 +232,24 @@ STYLE = """<style>
 .article mark.date{background:rgba(240,180,0,.38)}.article mark.actor{background:rgba(86,180,233,.30)}
 .article a.date{color:inherit;text-decoration:none}
 </style>"""
+
+
+def article(text: str, events, actor_spans) -> str:
+    """A whole article as HTML: its text escaped, each dated statement's date words marked and
+    linked to its card below (`#event-ID`), and each actor's name marked.
+
+    `events`: (start, end, event_id) of its dates; `actor_spans`: (start, end) of actor names."""
+    marks = sorted([(s, e, "date", eid) for s, e, eid in events] + [(s, e, "actor", "") for s, e in actor_spans])
+    out, pos = [], 0
+    for start, end, kind, event_id in marks:
+        if start < pos:
+            continue
+        out.append(escape(text[pos:start]))
+        words = escape(text[start:end])
+        if kind == "date":
+            out.append(f'<a class="date" href="#event-{escape(event_id)}" target="_self"><mark class="date">{words}</mark></a>')
+        else:
+            out.append(f'<mark class="actor">{words}</mark>')
+        pos = end
+    out.append(escape(text[pos:]))
+    return f'<div class="article">{"".join(out)}</div>'

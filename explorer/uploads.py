@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .corpus import MAX_DOCUMENT_BYTES, MAX_SOURCE, MB, too_large, MAX_TITLE, Problem, doc_id_of, parse_published, safe_address, safe_name
+from .corpus import (MANIFEST, MAX_DOCUMENT_BYTES, MAX_SOURCE, MAX_TITLE, MB, Problem, doc_id_of, parse_published,
+                     read_manifest, safe_address, safe_name, too_large)
 from .events import DocumentResult, mentions_table
 
 MAX_FILES = 50  # files one session holds
@@ -94,11 +95,16 @@ class SessionArticles:
 
     def add(self, files) -> list[str]:
         """Take (name, bytes or a function giving them) pairs within the limits; a note
-        for every file not taken, saying why."""
+        for every file not taken, saying why. A `manifest.csv` among them gives the facts of
+        the files it names (taken before or now)."""
         notes = []
         digests = {u.digest: u.name for u in self.uploads.values()}
+        manifests = []
         for raw_name, data in files:
             name = safe_name(raw_name)
+            if name.lower() == MANIFEST:
+                manifests.append(data() if callable(data) else data)
+                continue
             if len(self.uploads) >= MAX_FILES:
                 notes.append(f"{name}: this session already holds {MAX_FILES} files; not added")
                 continue
@@ -117,6 +123,22 @@ class SessionArticles:
             doc_id = self._unique(doc_id_of(name), self.taken_ids | {u.doc_id for u in self.uploads.values()})
             self.uploads[name] = Upload(name, data, doc_id, digest)
             digests[digest] = name
+        for manifest in manifests:
+            notes += self.apply_manifest(manifest)
+        return notes
+
+    def apply_manifest(self, data: bytes) -> list[str]:
+        """The facts a manifest gives (title, outlet, address, publication date) set for the
+        uploads it names; a note for each row or value that could not be used."""
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return [f"{MANIFEST}: {too_large(len(data))}; not read"]
+        rows, problems = read_manifest(data)
+        notes = [str(p) for p in problems]
+        for name, row in rows.items():
+            if safe_name(name) not in self.uploads:
+                notes.append(f"{MANIFEST}: names {safe_name(name)}, which is not among your articles")
+                continue
+            notes += self.set_facts(safe_name(name), {k: row.get(k, "") for k in FACTS if row.get(k)})
         return notes
 
     @staticmethod
@@ -194,14 +216,13 @@ def combined_rows(read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
     return mentions_table([row for _, result in read for row in result.rows])
 
 
-def with_corpus(corpus: pd.DataFrame, read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
-    """The corpus's events and the uploads', with the happenings found across both: an upload
-    that reports a happening the corpus has joins it."""
-    from .events import sort_events
-    from .happenings import with_happenings
+def with_corpus(corpus: pd.DataFrame, read: list[tuple[Upload, DocumentResult]], corrections=None) -> pd.DataFrame:
+    """The corpus's events and the uploads', the session's corrections applied, with the
+    happenings found across both: an upload that reports a happening the corpus has joins it."""
+    from .events import finish
 
-    mentions = pd.concat([corpus.drop(columns=["what", "happening_id"]), combined_rows(read)], ignore_index=True)
-    return sort_events(with_happenings(mentions))
+    mentions = pd.concat([corpus.drop(columns=["corrected"], errors="ignore"), combined_rows(read)], ignore_index=True)
+    return finish(mentions, corrections)[0]
 
 
 def report(read: list[tuple[Upload, DocumentResult]]) -> tuple[list[Problem], list[str]]:

@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -44,11 +45,12 @@ def notices(at, kind: str = "") -> list[str]:
 
 def test_page_renders_on_the_seeds():
     at = run()
-    assert "5 articles · 25 dated statements" in at.markdown[0].value
+    assert "Showing 25 of 25 dated statements, 19 happenings, from 5 of 5 articles" in at.markdown[0].value
     assert "dates from 1994-01-01 to 2025-08-13" in at.markdown[0].value
     assert shown(at) == 25
     assert len(at.get("vega_lite_chart")) == 1
-    assert [b.label for b in at.get("download_button")] == ["Events (CSV)", "Events (JSON)", "TimelineJS (JSON)"]
+    assert [b.label for b in at.get("download_button")] == ["Events (CSV)", "Events (JSON)", "TimelineJS (JSON)",
+                                                             "Actor list (CSV)"]
 
 
 @pytest.mark.parametrize("key, value, expected", [
@@ -65,7 +67,7 @@ def test_each_filter_narrows_the_passages(key, value, expected):
 def test_year_and_text_filters_narrow():
     assert shown(run(setup=lambda at: at.slider(key="year").set_value((1994, 2019)))) == 1
     at = run(setup=lambda at: at.text_input(key="q").input("referendum"))
-    assert shown(at) == 1 and "Referendum on Constitution" in passages_html(at)
+    assert shown(at) == 1 and '<mark class="hit">Referendum</mark> on Constitution' in passages_html(at)
 
 
 def test_only_the_chosen_actors_passages_show():
@@ -108,7 +110,7 @@ def test_upload_of_a_good_and_a_bad_file():
         at.sidebar.get("file_uploader")[0].set_value([("raid.txt", good, "text/plain"), ("photo.txt", bad, "text/plain")])
 
     at = run(setup=upload)
-    assert "6 articles · 26 dated statements" in at.markdown[0].value
+    assert "of 26 dated statements" in at.markdown[0].value and "of 6 articles" in at.markdown[0].value
     assert "photo.txt: binary file, not text" in notices(at, "error")
     at.text_input(key="q").input("40 people").run()
     html = passages_html(at)
@@ -131,7 +133,7 @@ def test_a_link_to_a_happening_lists_every_source(seed_table):
     election = seed_table[seed_table.mention == "August"].iloc[0].happening_id
     at = run({"happening": [election]})
     heading = next(s.value for s in at.subheader if "every source" in s.value)
-    assert heading == "5 passage(s) from every source on the selected happening(s)"
+    assert heading == "5 passages from every source on the selected happening"
     html = passages_html(at)
     assert html.count('class="event"') == 5 and "RFE/RL" in html
     assert "One happening, reported by 1 outlet in 5 passages" in html
@@ -155,3 +157,153 @@ def test_an_upload_that_reports_a_corpus_happening_joins_it():
     mine = table[table.doc_id == "election"].iloc[0]
     seeds_election = table[(table.doc_id.str.startswith("003")) & (table.mention == "August")].iloc[0]
     assert mine.happening_id == seeds_election.happening_id
+
+
+# --- a page a researcher can trust and work in ----------------------------------------------------
+
+def chart_spec(at) -> dict:
+    import json
+
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+
+def colours(at) -> dict:
+    spec = chart_spec(at)
+    scale = (spec["layer"][0] if "layer" in spec else spec)["encoding"]["color"]["scale"]
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+def test_a_precision_has_one_colour_on_every_page():
+    from explorer.chart import PRECISION_COLOURS
+
+    seeds = colours(run())
+    actor = colours(run({"actor": ["Alyaksandr Lukashenka"]}))
+    upload = colours(run(setup=lambda at: at.sidebar.get("file_uploader")[0].set_value(
+        [("y.txt", b"Title\nPolice came in 1999, and in August 2020, and on 28 October 2020.", "text/plain")])))
+    for found in (seeds, actor, upload):
+        assert all(PRECISION_COLOURS[p] == c for p, c in found.items())
+    assert len(set(seeds) | set(actor) | set(upload)) >= 5
+
+
+def test_the_text_search_reads_passages_not_titles_and_marks_its_hits():
+    at = run({"q": ["torture"]})
+    html = passages_html(at)
+    cards = html.count('class="event"')
+    assert shown(at) == cards == html.count('<mark class="hit">')  # every card holds the word, marked
+    assert cards < 19  # four seed titles say "Torture": they no longer count
+
+
+def test_the_summary_says_what_the_filters_hold():
+    at = run({"actor": ["Marie Struthers"]})
+    assert "Showing 1 of 25 dated statements, 1 happening, from 1 of 5 articles" in at.markdown[0].value
+    assert "Filtered to actor: Marie Struthers." in notices(at, "info")
+    at.button[0].click().run()  # clear the filters
+    assert "Showing 25 of 25" in at.markdown[0].value
+
+
+def test_a_facet_count_is_a_button_that_filters():
+    at = run()
+    counts = next(b for b in at.button_group if b.key == "source-counts")
+    assert "Belsat · 6" in counts.options  # the value and its count
+    counts.set_value("Belsat").run()
+    assert at.multiselect(key="source").value == ["Belsat"] and shown(at) == 6
+
+
+def test_cards_speak_in_words():
+    html = passages_html(run())
+    cards = html.split('<div class="event"')[1:]
+    heads = [c.split('<div class="when">')[1].split("</div>")[0] for c in cards]
+    assert "since 1994" in heads[0] and not any(code in " ".join(heads) for code in ("PRESENT_REF", "XXXX", " – 19"))
+    assert any("at publication (27 January 2021)" in h for h in heads) and "statement(s)" not in html
+
+
+def test_a_happening_can_be_chosen_from_a_list(seed_table):
+    election = seed_table[seed_table.mention == "August"].iloc[0].happening_id
+    at = run()
+    at.selectbox(key="happening-pick").set_value(election).run()
+    assert at.query_params["happening"] == [election] if isinstance(at.query_params["happening"], list) else True
+    assert "5 passages from every source on the selected happening" in [s.value for s in at.subheader]
+
+
+def test_a_link_to_one_dated_statement(seed_table):
+    december = seed_table[seed_table.mention == "December 10"].iloc[0]
+    at = run({"event": [december.event_id]})
+    assert at.subheader[0].value.startswith("The linked dated statement")
+    assert passages_html(at).count('class="event"') == 1 and december.event_id in passages_html(at)
+    pick = next(p for p in chart_spec(at)["params"] if p["name"] == "pick")
+    assert pick["value"] == [{"happening_id": december.happening_id}]  # its happening starts selected
+    assert "Unknown event" in " ".join(notices(run({"event": ["nope"]}), "warning"))
+
+
+def test_the_table_view_lists_happenings_or_statements_and_a_selection_reads_them():
+    at = run({"view": ["Table"]})
+    frame = at.dataframe[0].value
+    assert len(frame) == 19 and "what" in frame and "outlets" in frame
+    at.session_state["table-rows"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert any("of the selected rows" in s.value for s in at.subheader)
+    at.radio(key="rows").set_value("dated statement").run()
+    assert len(at.dataframe[0].value) == 25
+    at.selectbox(key="sort").set_value("date_start").run()
+    at.toggle(key="desc").set_value(True).run()
+    assert at.dataframe[0].value["date_start"].iloc[0] == "2025-08-13" or at.dataframe[0].value["date_start"].iloc[0] >= "2024"
+
+
+def test_the_article_view_shows_a_whole_text_with_its_dates_linked_to_their_cards(seed_table):
+    doc = "003_2e4a3ad5c360ce24"
+    at = run({"view": ["Article"], "doc": [doc]})
+    html = passages_html(at)
+    article = html.split('<div class="article">')[1].split("</div>")[0]
+    ids = seed_table[seed_table.doc_id == doc].event_id
+    assert all(f'href="#event-{e}"' in article for e in ids)  # each date links to its card ...
+    assert all(f'id="event-{e}"' in html for e in ids)  # ... shown below it
+    assert "Amnesty International" in article and '<mark class="actor">' in article
+    assert "Breaking News" in article  # the whole text, furniture too, as the reader saw it
+
+
+def test_a_correction_is_kept_marked_downloaded_and_read_back(seed_table):
+    from explorer import corrections
+
+    december = seed_table[seed_table.mention == "December 10"].iloc[0]
+    at = run({"event": [december.event_id]})
+    at.date_input[0].set_value(date(2021, 12, 9))
+    at.date_input[1].set_value(date(2021, 12, 9))
+    submit = next(b for b in at.button if b.label == "Save the correction")
+    submit.click().run()
+    html = passages_html(at)
+    assert '<span class="corrected">corrected</span>' in html and "9 December 2021" in html
+    download = next(b for b in at.get("download_button") if b.label == "Corrections (CSV)")
+    assert download is not None
+    found, _ = corrections.read(corrections.to_csv(at.session_state["corrections"]))
+    assert found[december.event_id].date_start == "2021-12-09"
+    # a new session reads the file back
+    fresh = run()
+    loader = next(u for u in fresh.get("file_uploader") if u.key.startswith("fixes"))
+    loader.set_value([("corrections.csv", corrections.to_csv(found), "text/csv")])
+    fresh.run()
+    assert fresh.session_state["corrections"][december.event_id].date_start == "2021-12-09"
+
+
+def test_a_manifest_sets_the_facts_of_uploads():
+    manifest = b"file,title,source,url,published\nraid.txt,Raid in Minsk,Example News,https://example.org/raid,2021-12-10\n"
+
+    def upload(at):
+        at.sidebar.get("file_uploader")[0].set_value([("raid.txt", b"Title\nPolice came last week.", "text/plain"),
+                                                      ("manifest.csv", manifest, "text/csv")])
+
+    at = run(setup=upload)
+    table = at.session_state["catalog"][1].table
+    row = table[table.doc_id == "raid"].iloc[0]
+    assert (row.title, row.source, row.url, row.published, row.date_start) == (
+        "Raid in Minsk", "Example News", "https://example.org/raid", "2021-12-10", "2021-11-29")
+
+
+def test_an_actor_the_list_lacks_can_be_added_and_downloaded():
+    at = run()
+    submit = next(b for b in at.button if b.label == "Add to this session's actors")
+    name_box = next(s for s in at.selectbox if s.label == "Name")
+    name_box.set_value("Akrestsina")
+    submit.click().run()
+    assert "Akrestsina" in at.multiselect(key="actor").options
+    download = next(b for b in at.get("download_button") if b.label == "Actor list (CSV)")
+    assert download is not None

@@ -44,10 +44,12 @@ def server():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    OUTPUT.mkdir(exist_ok=True)
+    log = open(OUTPUT / "e2e-server.log", "wb")  # a pipe nobody reads would stall the server when full
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(url)
         yield url
@@ -57,6 +59,7 @@ def server():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +101,7 @@ def headings(page):
 def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_it(server, browser):
     page = open_page(browser, f"{server}/?actor=Ihar%20Kenyukh")
     OUTPUT.mkdir(exist_ok=True)
-    expect(page.locator("h3", has_text="statement")).to_have_text("2 dated statement(s)", timeout=30000)
+    expect(page.locator("h3", has_text="statement")).to_have_text("2 dated statements", timeout=30000)
     cards = page.locator("div.event")
     expect(cards).to_have_count(2, timeout=30000)
     for text in cards.all_inner_texts():
@@ -114,7 +117,7 @@ def test_a_link_filtered_to_one_actor_shows_only_that_actor_and_a_click_narrows_
 
     marks.first.click(force=True)
     expect(page.locator("h3", has_text="from every source")).to_have_text(
-        re.compile(r"\d+ passage\(s\) from every source on the selected happening\(s\)"), timeout=30000)
+        re.compile(r"\d+ passages? from every source on the selected happening"), timeout=30000)
     assert "happening=h" in page.url  # the selection is in the link
     assert page.locator("div.event").count() >= 1
     page.screenshot(path=str(OUTPUT / "e2e-selected.png"), full_page=True)
@@ -143,7 +146,7 @@ def test_the_csv_download_holds_the_filtered_events(server, browser):
 def test_malformed_link_shows_a_notice_not_an_error(server, browser):
     page = open_page(browser, f"{server}/?year=abc&actor=Nobody")
     expect(page.locator("text=Unknown actor")).to_have_count(1, timeout=30000)
-    expect(page.locator("h3", has_text="statement")).to_have_text("25 dated statement(s)", timeout=30000)
+    expect(page.locator("h3", has_text="statement")).to_have_text("25 dated statements", timeout=30000)
     assert page.locator("[data-testid=stException]").count() == 0
     # "in power since 1994", "since August 2020, sanctions": each runs on, dashed, to an arrow
     arrows = page.locator("[data-testid=stVegaLiteChart] svg g.mark-symbol.role-mark path")

@@ -1,6 +1,9 @@
 """Reading a file in a worker process: the result is the one of the same function run here,
 and each limit stops a file, with its name, without stopping anything else."""
 
+import subprocess
+import sys
+
 from explorer import workers
 from explorer.events import map_document
 
@@ -34,3 +37,20 @@ def test_a_file_needing_more_memory_than_allowed_is_skipped():
     assert result.skipped and "of memory" in result.problems[0].reason and not result.rows
     after = workers.read_isolated("raid.txt", GOOD, {"published": PUBLISHED})  # the next file is read as usual
     assert len(after.rows) == 1
+
+
+def test_a_worker_never_runs_the_callers_main_script(tmp_path):
+    """Under Streamlit the main script is the page: a worker started by re-running it
+    would lay out the page (and read the seed corpus) again for every upload."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"if __name__ != '__main__':\n    pathlib.Path({str(marker)!r}).write_text('ran')\n"
+        "else:\n"
+        "    from explorer import workers\n"
+        f"    print(len(workers.read_isolated('raid.txt', {GOOD!r}, {{'published': {PUBLISHED!r}}}).rows))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "1", done.stderr
+    assert not marker.exists()
+
