@@ -29,18 +29,19 @@ TABLE_PAGE_SIZE = 100  # rows a page of the table view
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "csv"]
 VIEWS = ["Passages", "Table", "Article"]
+SUGGEST_DOCUMENTS = 200  # articles read for names the actor list lacks, at most
 FACET_BUTTONS = 6  # a facet's most frequent values, as buttons that filter; the rest listed with their counts
 
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
-def seed_data() -> tuple[Catalog, dict[str, tuple[str, str]]]:
+def seed_data(path: Path, texts_path: str | None) -> tuple[Catalog, dict[str, tuple[str, str]]]:
     """The corpus every reader shares (no reader's data is ever added to it) and its texts."""
-    catalog = Catalog(read_table(SEED_TABLE))
-    if SEED_TEXTS:
-        texts = {r.doc_id: (r.text, r.name) for r in read_table(SEED_TEXTS).itertuples()}
-    elif "EVENTS_TABLE" not in os.environ:
+    catalog = Catalog(read_table(path))
+    if texts_path:
+        texts = {r.doc_id: (r.text, r.title) for r in read_table(texts_path).itertuples()}
+    elif path == ROOT / "data" / "events.csv":
         texts = {d.doc_id: (d.text, d.title) for d in load_folder(ROOT / "seeds").documents}
     else:
         texts = {}
@@ -139,7 +140,7 @@ def set_param(key: str, values) -> None:
 
 # --- data: the seeds, plus what this reader uploads, corrects and adds -----------------------
 
-seeds, seed_texts = seed_data()
+seeds, seed_texts = seed_data(SEED_TABLE, SEED_TEXTS)
 if "articles" not in st.session_state:
     st.session_state["articles"] = uploads.SessionArticles(seeds.table["doc_id"].unique())
 articles: uploads.SessionArticles = st.session_state["articles"]
@@ -249,7 +250,7 @@ st.markdown(f"**Showing {shown_count:,} of {render.plural(len(table), 'dated sta
 if in_force:
     left, right = st.columns([5, 1])
     left.html(render.notices([("info", "Filtered to " + "; ".join(in_force) + ".")]))
-    right.button("Clear the filters", on_click=clear_filters, use_container_width=True)
+    right.button("Clear the filters", on_click=clear_filters, width="stretch")
 
 problems, repairs = uploads.report(read)
 if problems or repairs or notes:
@@ -313,13 +314,13 @@ def pick_happening() -> None:
     set_param("event", [])
 
 
-# the marks, for a keyboard or a screen reader: the same choice as a click on the chart
-choices = data.view.iloc[shown_happenings]
-st.selectbox("Go to a happening", [""] + list(choices["happening_id"]), key="happening-pick",
-             index=(list(choices["happening_id"]).index(chosen_happenings[0]) + 1
-                    if chosen_happenings and chosen_happenings[0] in set(choices["happening_id"]) else 0),
-             format_func=lambda h: "every happening shown" if not h else data.describe_happening(h),
-             on_change=pick_happening)
+if not timeline.aggregated:
+    # the marks, for a keyboard or a screen reader: the same choice as a click on the chart
+    choices = list(data.view["happening_id"].iloc[shown_happenings])
+    st.selectbox("Go to a happening", ["", *choices], key="happening-pick",
+                 index=choices.index(chosen_happenings[0]) + 1 if chosen_happenings and chosen_happenings[0] in choices else 0,
+                 format_func=lambda h: "every happening shown" if not h else data.describe_happening(h),
+                 on_change=pick_happening)
 
 shown = None
 heading = None
@@ -356,7 +357,7 @@ def paged(total: int, key: str, size: int) -> slice:
     return slice((page - 1) * size, min(page * size, total))
 
 
-linked_docs = set(seed_texts) if "EVENTS_TABLE" not in os.environ else set()
+linked_docs = set(seed_texts)  # the shared corpus's articles: a link to one opens in a new page
 
 # --- passages, the table, or one article -------------------------------------------------------------
 
@@ -371,13 +372,15 @@ with main:
     elif view == "Table":
         kind = st.radio("One row a", ["happening", "dated statement"], key="rows", bind="query-params", horizontal=True)
         frame = data.table_view(kind, positions)
-        sort = st.selectbox("Sort by", list(frame.columns), key="sort", bind="query-params")
+        columns = list(frame.columns)
+        sort = st.selectbox("Sort by", columns, index=columns.index("date_start"), key="sort", bind="query-params")
         descending = st.toggle("Descending", key="desc", bind="query-params")
-        frame = frame.sort_values(sort, ascending=not descending, kind="stable")
+        frame = frame.sort_values(sort, ascending=not descending, kind="stable", na_position="last",
+                                  key=lambda c: c.where(c != "") if c.dtype == object else c)  # blanks last
         rows = paged(len(frame), "table-page", TABLE_PAGE_SIZE)
         st.caption(f"Rows {rows.start + 1}–{rows.stop} of {len(frame):,}. Select rows to read their passages below.")
         picked_rows = st.dataframe(frame.iloc[rows], hide_index=True, on_select="rerun", selection_mode="multi-row",
-                                   key="table-rows", use_container_width=True)
+                                   key="table-rows", width="stretch")
         chosen_rows = frame.iloc[rows].iloc[picked_rows.selection.rows] if picked_rows and picked_rows.selection.rows else None
         if chosen_rows is not None and len(chosen_rows):
             selected = (data.mentions_of(chosen_rows["happening_id"]) if kind == "happening"
@@ -450,9 +453,15 @@ with side:
             st.rerun()
 
     with st.expander("Actors the list lacks"):
-        documents = [document_of_text(d, d, text, title) for d, (text, title) in texts.items()]
-        index_now = ActorIndex(load_actors() + added_actors)
-        found = suggest(documents, index_now, limit=15)
+        # found on demand, once per set of articles and list: it reads whole texts
+        shown_docs = [d for d in pd.unique(table["doc_id"].to_numpy()[positions]) if d in texts][:SUGGEST_DOCUMENTS]
+        asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
+        found = st.session_state.get("suggested", {}).get(asked)
+        if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
+                                       disabled=not shown_docs):
+            documents = [document_of_text(d, d, *texts[d]) for d in shown_docs]
+            found = suggest(documents, ActorIndex(load_actors() + added_actors), limit=15)
+            st.session_state["suggested"] = {asked: found}
         if found:
             with st.form("add-actor"):
                 name = st.selectbox("Name", [n for n, _, _ in found],
@@ -462,7 +471,8 @@ with side:
                 if st.form_submit_button("Add to this session's actors"):
                     added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
                                                                                           if a.strip()]))))
+                    st.session_state["suggested"] = {(asked[0], (*asked[1], name)): [f for f in found if f[0] != name]}
                     st.rerun()
-        else:
+        elif found is not None:
             st.caption("Every capitalised name in these articles is on the list.")
         st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")

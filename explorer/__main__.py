@@ -126,7 +126,7 @@ def cmd_build(args) -> int:
         read += not result.skipped
         rows += result.rows
         if texts_out and not result.skipped:
-            texts.append((result.doc_id, article.name, result.text))
+            texts.append((result.doc_id, result.title, result.text))
     if not read:
         print("error: no document could be read", file=sys.stderr)
         return 1
@@ -136,7 +136,7 @@ def cmd_build(args) -> int:
     write_table(table, out)
     print(f"{len(table)} events from {read} documents -> {out}", file=sys.stderr)
     if texts_out:
-        write_table(pd.DataFrame(texts, columns=["doc_id", "name", "text"]), texts_out)
+        write_table(pd.DataFrame(texts, columns=["doc_id", "title", "text"]), texts_out)
         print(f"{len(texts)} texts -> {texts_out}", file=sys.stderr)
     if happenings_out:
         happenings = view(table)

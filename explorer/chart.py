@@ -157,6 +157,8 @@ def _x_domain(low: float, high: float) -> list[int]:
     return [max(int(low - pad), FIRST_MS), min(int(high + pad), LAST_MS)]
 
 
+LANE_LABEL_LIMIT = "clamp(containerSize()[0] * 0.3, 80, 140)"
+LEGEND_COLUMNS = "containerSize()[0] < 500 ? 3 : 6"
 FOCUS_SHARE = 0.1  # the earliest marks that may fall left of the axis, drawn at its edge with their year
 FOCUS_GAIN = 3  # ... when the axis would be at least this many times as wide for them
 
@@ -178,7 +180,8 @@ def _happenings_template() -> dict:
     zoom = alt.selection_interval(bind="scales", encodings=["x"], zoom="wheel!",
                                   translate="[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!")
     colour = alt.Color("granularity:N", title="Precision", scale=alt.Scale(domain=["day"], range=["#0072B2"]))
-    y = alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=140))
+    # lane names take at most 30% of a phone's width and 140 px of a wider page: the plot keeps the rest
+    y = alt.Y("lane:N", title=None, sort="-x", axis=alt.Axis(labelLimit=alt.expr(LANE_LABEL_LIMIT)))
     tooltip = [alt.Tooltip("what:N", title="What"), alt.Tooltip("dates:N", title="When"),
                alt.Tooltip("sources:N", title="Reported by"), alt.Tooltip("warning:N", title="Sources disagree")]
     base = alt.Chart()
@@ -204,7 +207,8 @@ def _happenings_template() -> dict:
     edges = base.mark_text(align="left", dx=2, dy=11, fontSize=10).encode(
         x="x2:T", y=y, text="edge:N", color=alt.value("#777777"))
     chart = (alt.layer(solid, faded, arrows, labels, warnings, edges)
-             .configure_legend(orient="bottom", direction="horizontal")  # the plot keeps the width on a phone
+             # below the plot, which keeps the width on a phone; in two rows there
+             .configure_legend(orient="bottom", direction="horizontal", columns=alt.expr(LEGEND_COLUMNS), symbolOpacity=1)
              # SVG marks are elements a screen reader and a browser test can find
              .properties(height=100, width="container", usermeta={"embedOptions": {"renderer": "svg"}}))
     return _without_data(chart.to_dict())

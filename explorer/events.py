@@ -119,6 +119,7 @@ class DocumentResult:
     steps: int = 0  # the work it took (explorer.budget)
     doc_id: str = ""
     text: str = ""  # the cleaned text, for reading the whole article
+    title: str = ""
 
     @property
     def skipped(self) -> bool:
@@ -136,7 +137,8 @@ def map_document(name: str, data: bytes, meta: dict | None = None, index: ActorI
     result = DocumentResult(name)
     try:
         doc = build_document(name, data, meta, budget)
-        result.repairs, result.published, result.doc_id, result.text = doc.repairs, doc.published, doc.doc_id, doc.text
+        result.repairs, result.published, result.doc_id = doc.repairs, doc.published, doc.doc_id
+        result.text, result.title = doc.text, doc.title
         result.rows, cut = document_events(doc, index, budget)
         if cut:
             result.problems.append(too_many(name))

@@ -78,7 +78,7 @@ def _credit(row) -> str:
     url = safe_address(row.url)
     linked = f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer nofollow">{title}</a>' if url else title
     published = f", {escape(row.published)}" if row.published else ""
-    return f"{escape(row.source or 'unknown source')}{published} · {linked}"
+    return f"{escape(row.source or 'unknown outlet')}{published} · {linked}"
 
 
 def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str = "actor") -> dict:

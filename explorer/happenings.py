@@ -501,7 +501,7 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
             relation = max(relations, key=lambda r: (relations[r], r == "at"))
             shape, placed_start, placed_end = place(start, end, relation, published[-1] if published else "")
             disagreeing = [f"“{r.mention}” {r.date_start}" + (f"–{r.date_end}" if r.date_end != r.date_start else "")
-                           + f" ({r.source or 'unknown source'})" for r in resolved.iloc[apart].itertuples()]
+                           + f" ({r.source or 'unknown outlet'})" for r in resolved.iloc[apart].itertuples()]
         else:
             start = end = placed_start = placed_end = ""
             granularity, relation, shape, disagreeing = group["granularity"].iloc[0], group["relation"].iloc[0], "span", []

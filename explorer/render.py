@@ -32,10 +32,15 @@ def notices(items) -> str:
         f'{NOTICE_KINDS[kind]} {escape(text)}</div>' for kind, text in items)
 
 
+MAX_FACET_VALUES = 40  # a facet lists this many values at most (a large corpus has thousands)
+
+
 def facet_counts(counts: dict[str, int], empty: str = "no events") -> str:
     """A facet's values with their counts, most first, as escaped HTML."""
     listed = sorted(counts, key=lambda v: (-counts[v], v))
-    body = " · ".join(f"{escape(v or '(none)')} <b>{counts[v]}</b>" for v in listed)
+    body = " · ".join(f"{escape(v or '(none)')} <b>{counts[v]:,}</b>" for v in listed[:MAX_FACET_VALUES])
+    if len(listed) > MAX_FACET_VALUES:
+        body += f" · and {plural(len(listed) - MAX_FACET_VALUES, 'more value')} (type in the box above to find one)"
     return f'<div class="facet">{body or escape(empty)}</div>'
 
 
@@ -169,7 +174,7 @@ def reading(row) -> str:
     the relation, and the span it gives."""
     reference = (f"{_day(row.published)} ({escape(REFERENCE_WORDS.get(row.reference_source, row.reference_source))})"
                  if row.published else escape(REFERENCE_WORDS["none"]))
-    cue = escape(row.cue) if getattr(row, "cue", "") else "not needed: the words name their own year"
+    cue = escape(row.cue) if getattr(row, "cue", "") else "not needed: the words fix it themselves (a year, or last, next, ago)"
     span = f"{row.date_start} – {row.date_end}" if row.date_start else "unresolved"
     items = [("The words", f"“{escape(row.mention)}” ({escape(row.type)} {escape(row.timex)})"),
              ("Read against", reference), ("Rule", escape(getattr(row, "rule", "") or "?")),
@@ -195,15 +200,15 @@ def passage_card(row, happening=None, query: str = "", doc_link: bool = True) ->
     actors = escape(row.actors) if row.actors else "no actor named"
     cut = getattr(row, "passage_cut", "")  # the sentence goes on: a window of it is shown
     corrected = ' · <span class="corrected">corrected</span>' if getattr(row, "corrected", "") else ""
-    article = (f' · <a href="?doc={quote(row.doc_id)}&event={quote(row.event_id)}" target="_self">the whole article</a>'
-               if doc_link else "")
+    link = f"?view=Article&doc={quote(row.doc_id)}&event={quote(row.event_id)}"
+    article = f' · <a href="{escape(link)}" target="_self">the whole article</a>' if doc_link else ""
     return (
         f'<div class="event" id="event-{escape(row.event_id)}" data-event-id="{escape(row.event_id)}">'
         f'<div class="when"><b>{escape((relation + " " if relation else "") + when)}</b> · '
         f'“{escape(row.mention)}”{corrected}</div>'
         f'<blockquote>{"… " if cut in ("start", "both") else ""}{highlight(row.passage, row.passage_start, marks)}'
         f'{" …" if cut in ("end", "both") else ""}</blockquote>'
-        f'<div class="meta">{escape(row.source or "unknown source")} · {title_html} · published '
+        f'<div class="meta">{escape(row.source or "unknown outlet")} · {title_html} · published '
         f'{escape(_day(row.published) if row.published else "date unknown")} · actors: {actors}{article}</div>'
         f'{happening_line(happening)}{reading(row)}</div>'
     )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import os
 import re
 import socket
@@ -80,10 +81,10 @@ def expect(locator):
     return playwright_expect(locator)
 
 
-def open_page(browser, url):
+def open_page(browser, url, ready="h3:has-text('statement')"):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page.goto(url)
-    page.wait_for_selector("h3:has-text('statement')", timeout=60000)
+    page.wait_for_selector(ready, timeout=60000)
     page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=30000)
     return page
 
@@ -187,4 +188,144 @@ def test_notices_in_the_browser_hold_no_links(server, browser):
     expect(page.locator("div.notice")).to_have_count(1, timeout=30000)
     assert "https://evil.example/login" in page.locator("div.notice").inner_text()
     assert page.locator("a[href*='evil.example']").count() == 0
+    page.close()
+
+
+def svg_texts(locator) -> list[str]:
+    return locator.evaluate_all("els => els.map(e => e.textContent)")
+
+
+def legend_colours(page) -> dict[str, str]:
+    """Precision -> the colour its legend symbol is drawn in."""
+    chart = page.locator("[data-testid=stVegaLiteChart] svg").first
+    labels = svg_texts(chart.locator("g.role-legend-label text"))
+    fills = chart.locator("g.role-legend-symbol path").evaluate_all("els => els.map(e => e.getAttribute('fill'))")
+    return dict(zip(labels, fills))
+
+
+def test_a_precision_has_one_colour_in_every_view(server, browser):
+    everything = legend_colours(open_page(browser, server))
+    one_actor = legend_colours(open_page(browser, f"{server}/?actor=Ihar%20Kenyukh"))
+    assert {"day", "month", "year"} <= set(everything) and {"day", "month"} <= set(one_actor)
+    assert all(everything[p] == colour for p, colour in one_actor.items())
+    assert len(set(everything.values())) == len(everything)  # and no two share one
+
+
+def test_on_a_phone_the_chart_comes_first_and_keeps_its_width(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                            has_touch=True)
+    page.goto(server)
+    page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=60000)
+    settle(page)
+    x_axis = page.locator("[data-testid=stVegaLiteChart] svg g[aria-roledescription=axis][aria-label^='X-axis']")
+    plot = x_axis.first.bounding_box()
+    assert plot["width"] >= 0.5 * 390, plot  # the plot, not the lane names, has most of the width
+    chart_top = page.locator("[data-testid=stVegaLiteChart]").first.bounding_box()["y"]
+    assert chart_top < 844 and chart_top < page.locator("div.event").first.bounding_box()["y"]  # first on screen
+    lanes = svg_texts(page.locator("[data-testid=stVegaLiteChart] svg g[aria-label^='Y-axis'] text"))
+    assert "Ihar Kenyukh" in lanes and all(len(lane) >= 12 for lane in lanes if lane.endswith("…"))  # cut, still read
+    legend = page.locator("[data-testid=stVegaLiteChart] svg g.role-legend").first.bounding_box()
+    assert legend["x"] + legend["width"] <= 390  # the legend wraps instead of running off the screen
+    page.screenshot(path=str(OUTPUT / "e2e-phone.png"), full_page=True)
+    # the filters are one tap away, and a filter in force is said above the chart
+    page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
+    actor = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
+    expect(actor).to_be_visible(timeout=10000)
+    page.goto(f"{server}/?actor=Ihar%20Kenyukh")
+    expect(page.get_by_text("Filtered to", exact=False).first).to_be_visible(timeout=60000)
+    page.close()
+
+
+def test_the_table_view_sorts_pages_and_reads_selected_rows_and_keeps_it_all_in_the_link(server, browser):
+    page = open_page(browser, f"{server}/?view=Table&rows=dated+statement", ready="[data-testid=stDataFrame]")
+    grid = page.locator("[data-testid=stDataFrame]")
+    expect(grid).to_have_count(1, timeout=30000)
+    settle(page)
+    page.get_by_text("Descending", exact=True).click()
+    page.wait_for_url(re.compile(r"desc=true", re.I), timeout=30000)
+    assert "view=Table" in page.url and "rows=dated" in page.url
+    settle(page)
+    # select the first row by its checkbox column: its passage is read below the table
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 52)
+    expect(page.locator("h3", has_text="of the selected rows")).to_have_count(1, timeout=30000)
+    assert page.locator("div.event").count() == 1
+    page.screenshot(path=str(OUTPUT / "e2e-table.png"), full_page=True)
+    page.close()
+
+
+def test_a_card_opens_its_whole_article_with_each_date_linked_to_its_card(server, browser):
+    page = open_page(browser, f"{server}/?source=Amnesty%20International")
+    page.locator("div.event a", has_text="the whole article").first.click()
+    expect(page.locator("div.article")).to_have_count(1, timeout=60000)
+    assert "view=Article" in page.url and "doc=" in page.url
+    dates = page.locator("div.article a.date")
+    assert dates.count() >= 3
+    target = dates.nth(1).get_attribute("href")
+    dates.nth(1).click()
+    assert page.locator(f"div.event{target}").count() == 1  # the card the date links to is on the page
+    page.wait_for_timeout(500)
+    assert page.locator(f"div.event{target}").is_visible() and page.url.endswith(target)
+    page.screenshot(path=str(OUTPUT / "e2e-article.png"), full_page=True)
+    page.close()
+
+
+def test_a_link_to_one_statement_opens_on_it(server, browser):
+    rows = list(csv.DictReader(io.StringIO((ROOT / "data" / "events.csv").read_text(encoding="utf-8"))))
+    december = next(r for r in rows if r["mention"] == "December 10")
+    page = open_page(browser, f"{server}/?event={december['event_id']}")
+    expect(page.locator("div.event")).to_have_count(1, timeout=30000)
+    assert december["event_id"] in page.locator("div.event").get_attribute("id")
+    assert page.locator("h3", has_text="The linked dated statement").count() == 1
+    page.close()
+
+
+TIMELINEJS = ROOT / "tests" / "vendor" / "timelinejs"
+
+
+def download(page, label: str) -> bytes:
+    settle(page)
+    for _ in range(3):  # the file is made on click; a click during a rerun can be lost
+        try:
+            with page.expect_download(timeout=20000) as done:
+                page.get_by_role("button", name=label).click()
+            return Path(done.value.path()).read_bytes()
+        except Exception:
+            settle(page)
+    raise AssertionError(f"no {label} download after three clicks")
+
+
+def test_the_timelinejs_download_reads_well_in_timelinejs(server, browser, tmp_path):
+    page = open_page(browser, server)
+    story = json.loads(download(page, "TimelineJS (JSON)"))
+    page.close()
+    viewer = tmp_path / "timeline.html"
+    viewer.write_text(
+        f'<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="{TIMELINEJS.as_uri()}/css/timeline.css">'
+        f'<script src="{TIMELINEJS.as_uri()}/js/timeline.js"></script></head><body>'
+        '<div id="timeline" style="width: 1200px; height: 700px"></div>'
+        f'<script>window.story = new TL.Timeline("timeline", {json.dumps(story)});</script></body></html>',
+        encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1300, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(viewer.as_uri())
+    page.wait_for_selector(".tl-slide-content", state="attached", timeout=30000)
+    page.wait_for_timeout(1500)
+    assert not errors
+    slides = page.locator(".tl-slide")
+    assert slides.count() == len(story["events"]) + 1  # the title, then one slide a happening
+    images = page.locator("img").evaluate_all("els => els.map(e => [e.src, e.complete && e.naturalWidth > 0])")
+    assert all(loaded for _, loaded in images), images  # no broken image
+    assert page.locator(".tl-media-loaderror, .tl-media-item.tl-media-loaderror").count() == 0
+    dates = [d.strip() for d in page.locator(".tl-headline-date").all_text_contents() if d.strip()]
+    assert len(dates) == len(story["events"])
+    # at the precision of the words: "2024", "August 2020", not "January 1, 2024 — December 31, 2024"
+    assert "2024" in dates and any(re.fullmatch(r"(?i)august 2020", d) for d in dates), dates
+    assert not any(re.search(r"(?i)january 1, \d{4}", d) for d in dates)
+    headlines = [h.strip() for h in page.locator(".tl-slide-content .tl-headline").all_text_contents()]
+    headlines = [h for h in headlines if h and h != story["title"]["text"]["headline"]]
+    assert len(headlines) == len(story["events"])
+    assert all(len(h.split()) >= 3 for h in headlines), headlines  # what happened, not "last year"
+    page.screenshot(path=str(OUTPUT / "e2e-timelinejs.png"))
     page.close()
