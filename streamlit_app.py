@@ -419,11 +419,11 @@ with side:
     with st.expander(f"Corrections ({len(fixes)})"):
         st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
                    "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
-        candidates = [table["event_id"].iloc[p] for p in positions[:200]]
+        candidates = list(data.column("event_id")[positions[:200]])
         if candidates:
             with st.form("correct"):
                 event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
-                row = table.set_index("event_id").loc[event]
+                row = data.row(data.position_of(event))
                 start = st.date_input("From", value=date.fromisoformat(row.date_start) if row.date_start else None,
                                       min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
                 end = st.date_input("To", value=date.fromisoformat(row.date_end) if row.date_end else None,
@@ -454,7 +454,7 @@ with side:
 
     with st.expander("Actors the list lacks"):
         # found on demand, once per set of articles and list: it reads whole texts
-        shown_docs = [d for d in pd.unique(table["doc_id"].to_numpy()[positions]) if d in texts][:SUGGEST_DOCUMENTS]
+        shown_docs = [d for d in pd.unique(data.column("doc_id")[positions]) if d in texts][:SUGGEST_DOCUMENTS]
         asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
         found = st.session_state.get("suggested", {}).get(asked)
         if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",

@@ -46,13 +46,15 @@ class Catalog:
         self.view_resolved = (self.view["date_start"] != "").to_numpy()
         self.lane_count = {lanes: self.view[column].str.count(re.escape(SEPARATOR)).to_numpy() + 1  # "" is one lane
                            for lanes, column in (("actor", "actors"), ("source", "sources"))}
-        self.happening_ids = set(self.view["happening_id"])
-        self.event_ids = set(table["event_id"])
+        # by id, to a view row or a table position (looked up per option of a list, per rerun)
+        self._view_row = {h: i for i, h in enumerate(self.view["happening_id"].tolist())}
+        self._position = {e: i for i, e in enumerate(table["event_id"].tolist())}
+        self.happening_ids, self.event_ids = self._view_row.keys(), self._position.keys()
         self.span = (resolved["date_start"].min(), resolved["date_end"].max()) if len(resolved) else None
 
     def happenings_in(self, mask: np.ndarray) -> np.ndarray:
         """The view rows of the resolved happenings that have a mention in `mask`."""
-        found = np.unique(self.happening_of[mask])
+        found = np.flatnonzero(np.bincount(self.happening_of[mask], minlength=len(self.view_resolved)))
         return found[self.view_resolved[found]]
 
     def marks(self, shown: np.ndarray, lanes: str) -> int:
@@ -62,23 +64,27 @@ class Catalog:
     def mentions_of(self, ids) -> np.ndarray:
         """Table positions of every mention, from every source, of the happenings `ids`."""
         order, bounds = self._mentions
-        rows = pd.Index(self.view["happening_id"]).get_indexer(list(ids))
+        rows = [self._view_row.get(h, -1) for h in ids]
         parts = [order[bounds[r]:bounds[r + 1]] for r in rows if r >= 0]
         return np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
+    def position_of(self, event_id: str) -> int:
+        """The table position of an event (-1 when the table lacks it)."""
+        return self._position.get(event_id, -1)
+
     def happening_of_event(self, event_id: str) -> str:
-        return self.table["happening_id"].iloc[int(np.flatnonzero((self.table["event_id"] == event_id).to_numpy())[0])]
+        return self.table["happening_id"].iloc[self.position_of(event_id)]
 
     def describe_happening(self, happening_id: str) -> str:
         """A happening in one line: when, what, how many outlets (for a list to choose from)."""
-        h = self.view.iloc[pd.Index(self.view["happening_id"]).get_loc(happening_id)]
+        h = self.view.iloc[self._view_row[happening_id]]
         when = render.when_words(h.date_start, h.date_end, h.granularity)
         told = f" · {render.plural(h.outlets, 'outlet')}" if h.outlets > 1 else ""
         return f"{when} — {h.what[:90]}{told}"
 
     def describe_event(self, event_id: str) -> str:
         """A dated statement in one line: its date words and the start of its passage."""
-        r = self.row(int(np.flatnonzero((self.table["event_id"] == event_id).to_numpy())[0]))
+        r = self.row(self.position_of(event_id))
         return f"“{r.mention}” — {r.passage[:70]}… ({r.source or r.doc_id})"
 
     TABLE_COLUMNS = {
@@ -111,6 +117,10 @@ class Catalog:
         from .actors import ActorIndex, load_actors
 
         return [(m.start, m.end) for m in ActorIndex(load_actors() + list(added)).find(text)]
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of the table as an array (made once: a rerun only indexes it)."""
+        return self._columns[list(COLUMNS).index(name)]
 
     def row(self, i: int):
         """The table's row at position `i`, as a named tuple."""

@@ -158,6 +158,7 @@ def _x_domain(low: float, high: float) -> list[int]:
 
 
 LANE_LABEL_LIMIT = "clamp(containerSize()[0] * 0.3, 80, 140)"
+LABEL_GREY = "#8a8a8a"  # the marks' words ("3 outlets", "◀ 1994"): readable on the light and the dark theme
 LEGEND_COLUMNS = "containerSize()[0] < 500 ? 3 : 6"
 FOCUS_SHARE = 0.1  # the earliest marks that may fall left of the axis, drawn at its edge with their year
 FOCUS_GAIN = 3  # ... when the axis would be at least this many times as wide for them
@@ -201,11 +202,11 @@ def _happenings_template() -> dict:
         x="tip:T", y=y, color=colour, shape=alt.Shape("arrow:N", scale=None, legend=None),
         tooltip=tooltip).transform_filter(is_open)
     labels = base.mark_text(align="left", dx=9, dy=-9, fontSize=11).encode(
-        x="x2:T", y=y, text="label:N", color=alt.value("#555555"))
+        x="x2:T", y=y, text="label:N", color=alt.value(LABEL_GREY))
     warnings = base.mark_text(align="right", dx=-8, fontSize=14, fontWeight="bold").encode(
         x="x:T", y=y, text="warning:N", color=alt.value("#D55E00"))
     edges = base.mark_text(align="left", dx=2, dy=11, fontSize=10).encode(
-        x="x2:T", y=y, text="edge:N", color=alt.value("#777777"))
+        x="x2:T", y=y, text="edge:N", color=alt.value(LABEL_GREY))
     chart = (alt.layer(solid, faded, arrows, labels, warnings, edges)
              # below the plot, which keeps the width on a phone; in two rows there
              .configure_legend(orient="bottom", direction="horizontal", columns=alt.expr(LEGEND_COLUMNS), symbolOpacity=1)

@@ -130,3 +130,20 @@ def test_years_far_from_today_draw_within_the_calendar(seed_table):
     assert chart.FIRST_MS <= low < high <= chart.LAST_MS
     counts = chart.aggregated(*TableIndex(far).period_counts(np.ones(2, dtype=bool), "granularity"))
     assert sorted(counts.data["when"]) == [chart.FIRST_MS, chart.epoch_ms(["9999"])[0]]  # counted per year
+
+
+def test_a_few_marks_far_before_the_rest_do_not_squeeze_them(seed_table):
+    """One "1994" among 2020s happenings: the axis starts at the 2020s, the 1994 mark is drawn
+    at its left edge with its year, and zooming out reaches it."""
+    early = seed_table[seed_table.date_start >= "2021"].head(1).copy()
+    early[["date_start", "date_end", "granularity", "relation"]] = ["1994-01-01", "1994-12-31", "year", "at"]
+    early[["happening_id", "event_id"]] = ["h-early", "e-early"]
+    recent = seed_table[seed_table.date_start >= "2020"]
+    t = chart.happenings_chart(happenings.view(pd.concat([recent, early], ignore_index=True)))
+    x = spec(t)["layer"][0]["encoding"]["x"]["scale"]
+    assert x["domain"][0] >= pd.Timestamp("2019-06-01").value // 10**6 and x["clamp"] is True
+    assert set(t.data.loc[t.data.happening_id == "h-early", "edge"]) == {"◀ 1994"}
+    assert set(t.data.loc[t.data.happening_id != "h-early", "edge"]) == {""}
+    # with the 2020s alone nothing is far: the axis starts at the first mark
+    alone = chart.happenings_chart(happenings.view(recent))
+    assert spec(alone)["layer"][0]["encoding"]["x"]["scale"]["domain"][0] < pd.Timestamp("2020-08-01").value // 10**6

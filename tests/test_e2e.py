@@ -329,3 +329,22 @@ def test_the_timelinejs_download_reads_well_in_timelinejs(server, browser, tmp_p
     assert all(len(h.split()) >= 3 for h in headlines), headlines  # what happened, not "last year"
     page.screenshot(path=str(OUTPUT / "e2e-timelinejs.png"))
     page.close()
+
+
+def test_readers_get_no_developer_menu_and_keep_their_own_theme(server, browser):
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(server)
+        page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=60000)
+        backgrounds[scheme] = page.locator("[data-testid=stApp]").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        page.locator("[data-testid=stMainMenu]").first.click()
+        menu = page.locator("[data-testid=stMainMenuPopover], [data-testid=stMainMenuList]").first
+        expect(menu).to_be_visible(timeout=10000)
+        assert "Clear cache" not in menu.inner_text() and "Rerun" not in menu.inner_text()
+        context.close()
+    def brightness(rgb):
+        return sum(int(v) for v in re.findall(r"\d+", rgb)[:3])
+    assert brightness(backgrounds["light"]) > 600 and brightness(backgrounds["dark"]) < 200, backgrounds

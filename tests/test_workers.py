@@ -1,8 +1,10 @@
 """Reading a file in a worker process: the result is the one of the same function run here,
 and each limit stops a file, with its name, without stopping anything else."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from explorer import workers
 from explorer.events import map_document
@@ -50,7 +52,9 @@ def test_a_worker_never_runs_the_callers_main_script(tmp_path):
         "else:\n"
         "    from explorer import workers\n"
         f"    print(len(workers.read_isolated('raid.txt', {GOOD!r}, {{'published': {PUBLISHED!r}}}).rows))\n")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    root = str(Path(__file__).resolve().parents[1])  # importable whether or not the package is installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
     assert done.stdout.strip() == "1", done.stderr
     assert not marker.exists()
 
