@@ -221,25 +221,32 @@ def upload_interference(rounds: int = 5) -> None:
             idle = [load(browser) for _ in range(rounds)]
             time.sleep(15)  # the idle readers' sessions expire
             before = process.memory_info().rss / 2**20
-            reader_a = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page_a = reader_a.new_page()
-            page_a.goto(server.url)
-            page_a.wait_for_selector("[data-testid=stFileUploaderDropzoneInput]", state="attached", timeout=60000)
-            started = time.perf_counter()
-            page_a.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-                files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
-            busy = []
-            peak = before
-            outcome = page_a.locator("[data-testid=stDataFrame], [data-testid=stDataFrameResizable]")
-            while outcome.count() == 0 and time.perf_counter() - started < 180:
-                busy.append(load(browser))
-                peak = max(peak, process.memory_info().rss / 2**20)
-            read_a = time.perf_counter() - started
-            page_a.wait_for_timeout(1000)
-            status = "read" if page_a.locator("text=5000 dated").count() else "not read in time"
-            reader_a.close()
-            time.sleep(30)  # past the session's TTL and the server's cleanup pass
-            after = process.memory_info().rss / 2**20
+            memory = []  # per upload: (before, peak, after); the first also pays one-time imports and warm-up
+            for upload in range(2):
+                start_rss = process.memory_info().rss / 2**20
+                reader_a = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page_a = reader_a.new_page()
+                page_a.goto(server.url)
+                articles = "[data-testid=stSidebarUserContent] [data-testid=stFileUploaderDropzoneInput]"  # not corrections'
+                page_a.wait_for_selector(articles, state="attached", timeout=60000)
+                started = time.perf_counter()
+                page_a.locator(articles).set_input_files(
+                    files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
+                busy = []
+                peak = start_rss
+                outcome = page_a.locator("[data-testid=stDataFrame], [data-testid=stDataFrameResizable]")
+                while outcome.count() == 0 and time.perf_counter() - started < 180:
+                    busy.append(load(browser))
+                    peak = max(peak, process.memory_info().rss / 2**20)
+                read_a = time.perf_counter() - started
+                page_a.wait_for_timeout(1000)
+                status = "read" if page_a.locator("text=5000 dated").count() else "not read in time"
+                reader_a.close()
+                time.sleep(30)  # past the session's TTL and the server's cleanup pass
+                memory.append((start_rss, peak, process.memory_info().rss / 2**20))
+                if upload == 0:
+                    first_busy, first_read, first_status = busy, read_a, status
+            busy, read_a, status = first_busy, first_read, first_status
             browser.close()
     finally:
         server.close()
@@ -247,8 +254,9 @@ def upload_interference(rounds: int = 5) -> None:
     print(f"second reader's page load: idle median {m_idle:.2f} s ({rounds} loads); while the first reader's "
           f"{len(data) / 2**20:.1f} MB upload was read ({read_a:.1f} s, {status}): median {m_busy:.2f} s over {len(busy)} loads "
           f"(max {max(busy):.2f} s); ratio {m_busy / m_idle:.2f}x (target <= 2x)")
-    print(f"server process memory: {before:.0f} MB before the upload, {peak:.0f} MB at most while it was read, "
-          f"{after:.0f} MB after that session closed ({after - before:+.0f} MB; target within 50 MB)")
+    for n, (start_rss, peak, after) in enumerate(memory, 1):
+        print(f"server process memory, upload {n}: {start_rss:.0f} MB before, {peak:.0f} MB at most while it was "
+              f"read, {after:.0f} MB after its session closed ({after - start_rss:+.0f} MB; target within 50 MB)")
 
 
 def main(argv=None):
