@@ -66,8 +66,8 @@ class TemporalExpression:
     @property
     def on_calendar(self) -> bool:
         """True when this expression places its sentence on the calendar."""
-        if self.type in ("DATE", "TIME"):
-            return self.timex not in ("PAST_REF", "FUTURE_REF")
+        if self.type in ("DATE", "TIME"):  # a vague reference is off it, but "now", which is the day
+            return self.timex not in ("PAST_REF", "FUTURE_REF") and (self.timex != "PRESENT_REF" or self.date_start is not None)
         return self.type == "DURATION" and self.date_start is not None
 
 
@@ -510,7 +510,11 @@ def _clock(groups, ctx, words):
     if groups.get("wd") and ctx.reference is not None:
         day = _weekday_date(g.WEEKDAYS[groups["wd"].lower()], "", ctx)
         return Value("TIME", f"{day.isoformat()}T{clock}", (day, day), "time")
-    # A time alone names no day: it stays off the calendar.
+    # A time alone is on the day the story has named last (TimeML anchors it so); with none
+    # named, it names no day and stays off the calendar.
+    day = ctx.anchor_day("day")
+    if day is not None:
+        return Value("TIME", f"{day.isoformat()}T{clock}", (day, day), "time")
     return Value("TIME", f"XXXX-XX-XXT{clock}", None, "time")
 
 
@@ -635,6 +639,24 @@ def _duration(groups, ctx, words):
     return Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
 
 
+def _anchored_length(groups, ctx, words):
+    """"three days later" (after the story's last date), "three years from now" (after the
+    reference): a length, placed where it ends; "two weeks after the vote": a length only."""
+    unit = _unit(groups["unit"])
+    n = _number(groups["n"])
+    length = Value("DURATION", _duration_timex(n, unit), None, g.UNITS[unit][1])
+    word = groups["dir"].lower().split()[0]
+    base = ctx.reference if word == "from" else ctx.anchor_day(unit) if word == "later" else None
+    if n is None or base is None or unit == "weekend":
+        return length
+    day = _safe(p.shift, base, n, unit)
+    if day is None:
+        return length
+    placed = (Value("TIME", "", (day, day), "time") if g.UNITS[unit][2]
+              else _value_at(day, "year" if unit in ("decade", "century") else unit))
+    return Value("DURATION", length.timex, placed.span, placed.granularity)
+
+
 def _one_unit(groups, ctx, words):
     """"the year ended March 31": a year's length, the day it ends named apart."""
     unit = _unit(groups["unit"])
@@ -715,8 +737,9 @@ def _year_period(groups, ctx, words):
 
 
 def _vague_ref(groups, ctx, words):
-    value = g.VAGUE_REFS[re.sub(r"\s+", " ", groups["word"].lower())]
-    if value == "PRESENT_REF" and ctx.reference is not None:
+    words = re.sub(r"\s+", " ", groups["word"].lower())
+    value = g.VAGUE_REFS[words]
+    if words in g.ON_THE_DAY and ctx.reference is not None:
         return Value("DATE", value, (ctx.reference, ctx.reference), "present")
     return Value("DATE", value, None, "present" if value == "PRESENT_REF" else "")
 
@@ -784,7 +807,7 @@ NORMALIZERS = {
     "day_beside": _day_beside, "clock": _clock,
     # relative to the reference or to the narrative
     "month_relative": _month_relative, "relative_unit": _relative_unit,
-    "anaphoric_unit": _anaphoric_unit, "ago": _ago,
+    "anaphoric_unit": _anaphoric_unit, "ago": _ago, "anchored_length": _anchored_length,
     # lengths of time, recurrences, vague references
     "anchored_duration": _anchored_duration, "duration": _duration, "one_unit": _one_unit,
     "vague_duration": _vague_duration, "set": _set, "recurring": _recurring, "vague_ref": _vague_ref,
@@ -989,7 +1012,7 @@ def find_dates(text: str, reference: date | None = None, budget: WorkBudget | No
         if (value.granularity == "quarter" and value.span and rule.normalizer in ("quarter", "quarter_latest")
                 and (reference is None or value.span[1] < reference)):  # results are of a quarter ended
             topic = _quarter_of(value.span[0])
-        if value.span and value.type in ("DATE", "TIME") and value.granularity != "present":
+        if value.span and value.granularity != "present":  # a placed length too: "three days later"
             anchor = (value.span[0], value.granularity)  # the narrative moves on
         start, value, mod = _apply_modifier(text, start, sentence[0], value, reference)
         mod = mod or value.mod

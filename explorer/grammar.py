@@ -93,7 +93,12 @@ VAGUE_REFS = {
     "in the future": "FUTURE_REF",
     "the coming days": "FUTURE_REF", "the coming weeks": "FUTURE_REF",
     "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
+    # TimeML's vague references that name no day: off the timeline
+    "current": "PRESENT_REF", "as soon as possible": "FUTURE_REF",
+    "recent years": "PAST_REF", "recent decades": "PAST_REF",
 }
+# The vague references that are the reference day itself ("now"); the others have no span.
+ON_THE_DAY = {"now", "right now", "currently", "at present", "at the moment", "nowadays", "these days"}
 
 
 # Holidays with a fixed date (month, day), or a rule: (month, weekday, nth).
@@ -262,13 +267,14 @@ RULES: list[Rule] = [
     Rule("season_spoken_year", r"\b(?:the\s+)?(?P<season>{SEASON})\s+(?:of\s+)?(?P<spoken>{SPOKEN_YEAR})\b", "spoken_year",
          "the winter of nineteen ninety-four", ignore_case=True, trigger="season spoken"),
     Rule("holiday", r"\b(?P<holiday>" + _alternation(HOLIDAYS) + r")(?:\s+(?P<y>{YEAR}))?\b", "holiday", "Christmas", ignore_case=True, trigger="holiday"),
-    Rule("set", r"\b(?P<set>" + _alternation(k for k in SETS if not k.startswith(("a ", "per "))) + r")\b", "set", "daily", ignore_case=True, trigger="set"),
+    # not a rate after an amount ("20% annually"): TimeBank and AQUAINT leave those untagged. (An adjective,
+    # "average daily volume", is untagged in TimeBank but tagged in AQUAINT: left as it is.)
+    Rule("set", r"\b(?P<set>" + _alternation(k for k in SETS if not k.startswith(("a ", "per "))) + r")\b", "set", "daily", ignore_case=True,
+         not_before=r"(?:\d|%|\b(?:percent|million|billion|thousand|units|shares|dollars|cents))\s*$", trigger="set"),
     # a weekday or month that recurs is a SET, not a day on the timeline
     Rule("recurring_day", r"\b(?:(?:every|each)\s+(?P<wd>{WEEKDAY})(?:\s+(?P<part>{DAY_PART}))?\b|(?P<wd2>{WEEKDAY})s\b|(?P<wd3>{WEEKDAY})\s+(?P<part3>{DAY_PART})s\b)",
          "recurring", "every Thursday", trigger="weekday"),
     Rule("recurring_month", r"\b(?:[Ee]very|[Ee]ach)\s+(?P<month>{MONTH_BARE}|May|March)\b", "recurring", "each July", trigger="set month"),
-    Rule("rate", r"(?:\$|\b)\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+(?:\w+\s+)?(?P<expr>(?P<set>" + _alternation(k for k in SETS if k.startswith(("a ", "per "))) + r"))\b",
-         "set", "$20 a day", ignore_case=True, span="expr", trigger="digit unit"),
     Rule("fiscal_year", r"\bfiscal(?:\s+year)?\s+(?P<y>{YEAR})\b", "year", "fiscal 1989", ignore_case=True, trigger="year_digits"),
     Rule("decade", r"\b(?:the\s+)?(?:(?P<dec>1[0-9]{2}0|20[0-9]0)'?s|'(?P<dec2>[0-9]0)s)\b", "decade", "the 1990s", trigger="decade_digits"),
     Rule("decade_word", r"\bthe\s+(?:(?P<century>19|20)|(?:nineteen|twenty)\s*)?(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
@@ -320,8 +326,13 @@ RULES: list[Rule] = [
          ignore_case=True, trigger="year"),
     Rule("bare_season", r"\b(?:(?:in|during|since|by|until|over|through|into|of|for|throughout)\s+the\s+(?:(?:early|late|mid)[\s-]+)?|(?:in|since|until|by)\s+)(?P<expr>(?P<season>spring|summer|autumn|fall|winter))\b(?!\s+(?:of|session|olympics|games|offensive|campaign|school|palace))",
          "season", "in the summer", ignore_case=True, span="expr", trigger="season"),
-    Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
+    Rule("ago", r"\b(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|hence|before(?=\s*[,.;:]))",
          "ago", "two weeks ago", ignore_case=True, not_before=r"[\d,.$]$", trigger="ago unit"),
+    # TimeML: "three days later", "an hour before the vote", "three years from now" are a DURATION
+    # (P3D, PT1H, P3Y) without the word that anchors it ("now" is its own PRESENT_REF); the
+    # calendar placement, where the words give one, is kept as the span
+    Rule("anchored_length", r"\b(?P<expr>(?P<n>{NUMBER}|{VAGUE_NUMBER})[\s-]+(?P<unit>{UNIT})s?)(?:\s+or\s+so)?\s+(?P<dir>later|after|before|from\s+now)\b",
+         "anchored_length", "three days later", ignore_case=True, span="expr", not_before=r"[\d,.$]$", trigger="ago unit"),
     # financial news: the period compared with, a year before the quarter under report
     Rule("period_year_earlier", r"\b(?:the\s+)?(?:same|corresponding|comparable|like)\s+(?P<unit>period|quarter)\s+(?:of\s+|in\s+)?"
          r"(?:last\s+year|a\s+year\s+(?:earlier|ago|before)|the\s+(?:previous|prior)\s+year)\b|\blast\s+year['’]s\s+(?P<unit2>quarter|period)\b"
@@ -338,7 +349,7 @@ RULES: list[Rule] = [
     Rule("duration", r"(?<![\w$£€.,])(?P<n>{NUMBER}(?:\s+1/2|\s+and\s+a\s+half)?|{VAGUE_NUMBER})(?:\s+or\s+(?:so|more))?(?:\s+(?:more|additional|extra|further|trading|business|working))?[\s-]+(?P<unit>{UNIT})s?(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old|\s+old\b|-(?:member|strong)|(?<=quarter)s?\s+of\b|(?<=quarters)\s+of\b"
          r"|(?<=\ba\ssecond)\s+(?!later|earlier|ago|before|after|or|and)[a-z])",
          "duration", "10 years in prison", ignore_case=True, not_before=r"(?:[\d,.$]|\bof)\s*$|\b(?:No\.?|Article)\s*$", not_after=AGE_AFTER, trigger="unit"),
-    Rule("recent_units", r"\b(?:in\s+)?recent\s+(?P<unit>days|weeks|months|years|decades)\b", "vague_duration", "in recent years", ignore_case=True, trigger="recent plural_unit"),
+    Rule("recent_units", r"\brecent\s+(?P<unit>days|weeks|months|quarters)\b", "vague_duration", "in recent weeks", ignore_case=True, trigger="recent plural_unit"),
     Rule("vague_duration", r"\b(?P<unit>days|weeks|months|years|decades|centuries)(?=\s+(?:of|on\s+end|ago)\b)|\b(?:for|over)\s+(?P<expr>(?P<unit2>days|weeks|months|years|decades))\b",
          "vague_duration", "for days", ignore_case=True, span="expr", trigger="plural_unit"),
     Rule("vague_ref", r"\b(?P<word>" + _alternation(VAGUE_REFS) + r")\b(?!['’-]|\s+(?:and\s+then|on\b|that\b|(?:tense|perfect|participle)\b))",
@@ -369,7 +380,7 @@ TRIGGERS = {
     "decade_word": r"(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies",
     "holiday": r"^(?:christmas|new|valentine|halloween|may|women|rights|thanksgiving|labor|memorial|boxing)$",
     "set": r"hourly|daily|nightly|weekly|monthly|annually|yearly|every|each",
-    "ago": r"^(?:ago|earlier|before|later|hence|now)$",
+    "ago": r"^(?:ago|earlier|before|after|later|hence|now)$",
     "year_digits": r"^(?:1\d{3}|20\d\d)$",
     "decade_digits": r"^(?:\d0|1\d\d0|20\d0)$",
     "q": r"^q$",

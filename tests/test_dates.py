@@ -324,15 +324,18 @@ def test_the_period_a_year_before_the_quarter_under_report():
 
 
 def test_later_and_earlier_count_from_the_narrative_time():
-    found = {e.text: e.timex for e in find_dates(
+    # TimeML: the length is the expression ("three days", P3D); the calendar keeps where it lands
+    found = {e.text: (e.type, e.timex, str(e.date_start), e.granularity) for e in find_dates(
         "He was arrested on 5 May 2019, and freed three days later. A week later he left.", date(2021, 12, 10))}
-    assert found == {"5 May 2019": "2019-05-05", "three days later": "2019-05-08", "A week later": "2019-W20"}
-    assert one("He was arrested in March 2015. Two years later he was released.", date(2021, 12, 10),
-               "Two years later").timex == "2017"
-    # nothing to count from, or a narrative time too coarse: unresolved, not guessed
+    assert found == {"5 May 2019": ("DATE", "2019-05-05", "2019-05-05", "day"),
+                     "three days": ("DURATION", "P3D", "2019-05-08", "day"),
+                     "A week": ("DURATION", "P1W", "2019-05-13", "week")}
+    two = one("He was arrested in March 2015. Two years later he was released.", date(2021, 12, 10), "Two years")
+    assert (two.timex, two.date_start, two.date_end) == ("P2Y", date(2017, 1, 1), date(2017, 12, 31))
+    # nothing to count from, or a narrative time too coarse: a length only, off the calendar
     later = one("Two years later he was released.", date(2021, 12, 10))
-    assert (later.timex, later.date_start) == ("XXXX-XX-XX", None)
-    assert one("He was jailed in 1995. Three days later he fled.", date(2021, 12, 10), "Three days later").date_start is None
+    assert (later.text, later.timex, later.date_start) == ("Two years", "P2Y", None)
+    assert one("He was jailed in 1995. Three days later he fled.", date(2021, 12, 10), "Three days").date_start is None
     # "a year earlier" with no date before it compares with the publication date; "ago" always does
     assert one("A year earlier, profit was flat.", date(2021, 12, 10)).timex == "2020"
     assert one("He was jailed in 1995 and freed two weeks ago.", date(2021, 12, 10), "two weeks ago").timex == "2021-W47"
@@ -430,3 +433,40 @@ def test_a_forecast_quarter_is_not_the_quarter_under_report():
         date(1989, 10, 26))}
     # the year-ago period is the last quarter reported, not a year before the forecast one
     assert found["the year-ago period"] == "1988-Q3"
+
+
+# Issue 13: constructs TimeML reads differently from how the tagger did (sentences made up,
+# or cut from TimeBank/AQUAINT where the annotators agree with the reading).
+def test_a_length_anchored_by_a_word_is_a_duration_with_its_anchor_apart():
+    found = {e.text: e for e in find_dates("Prices will double three years from now.", date(2021, 12, 10))}
+    assert (found["three years"].type, found["three years"].timex) == ("DURATION", "P3Y")
+    assert (found["three years"].date_start, found["three years"].date_end) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert found["now"].timex == "PRESENT_REF"
+    vote = one("Polls closed an hour before the vote was counted.", date(2021, 12, 10))
+    assert (vote.text, vote.type, vote.timex, vote.date_start) == ("an hour", "DURATION", "PT1H", None)
+    issue = one("The notes mature 90 days after their issue date.", date(1989, 10, 27))
+    assert (issue.text, issue.timex) == ("90 days", "P90D")
+
+
+def test_vague_references_are_timeml_refs_off_the_timeline():
+    current = one("The current system has evolved slowly.", date(1998, 2, 13))
+    assert (current.text, current.timex, current.date_start, current.on_calendar) == ("current", "PRESENT_REF", None, False)
+    soon = one('He wants a deal "as soon as possible," he said.', date(1989, 10, 27))
+    assert (soon.timex, soon.date_start, soon.on_calendar) == ("FUTURE_REF", None, False)
+    recent = one("The market has grown in recent years.", date(1989, 10, 30))
+    assert (recent.text, recent.timex, recent.date_start) == ("recent years", "PAST_REF", None)
+    weeks = one("Funds have been selling in recent weeks.", date(1989, 10, 27))
+    assert (weeks.text, weeks.timex) == ("recent weeks", "PXW")  # a vague length, as the annotators read it
+
+
+def test_a_clock_time_is_on_the_day_the_story_named():
+    found = {e.text: e.timex for e in find_dates(
+        "The blast came on Thursday. Police arrived around 7:15 p.m. and sealed the street.", date(1998, 2, 13))}
+    assert found["7:15 p.m."] == "1998-02-12T19:15"
+    assert one("Trading closes at 4 p.m.", date(1998, 2, 13)).timex == "XXXX-XX-XXT16:00"  # no day named: none guessed
+
+
+def test_a_rate_after_an_amount_is_not_a_recurrence():
+    assert all(e.type != "SET" for e in find_dates("Profits grew 20% annually through the decade.", date(1989, 10, 27)))
+    assert all(e.type != "SET" for e in find_dates("It would save $500 million a year in costs.", date(1989, 10, 27)))
+    assert one("Protesters rallied daily outside the court.", date(2021, 12, 10)).timex == "P1D"
