@@ -7,8 +7,11 @@ cannot be read is reported by name and the rest are built.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 from datetime import date
@@ -21,7 +24,7 @@ from .actors import ActorIndex, load_actors, suggest
 from .budget import STEPS_PER_CHARACTER
 from .corpus import Problem, decode, load_folders, plan_folders, read_file, safe_name
 from .dates import find_dates
-from .events import check_output, map_document, table_of, write_table
+from .events import DocumentResult, check_output, map_document, table_of, write_table
 from .happenings import view
 
 # The tagger's public contract: these keys, in this order, on every line.
@@ -89,7 +92,17 @@ def cmd_dates(args) -> int:
 
 def _progress(desc):
     # tqdm(disable=None) stays quiet when stderr is not a terminal
-    return lambda items: tqdm(items, desc=desc, unit="doc", disable=None, leave=False)
+    return lambda items, total=None: tqdm(items, desc=desc, unit="doc", disable=None, leave=False, total=total)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= 256:
+        raise argparse.ArgumentTypeError(f"{value!r}: the number of processes must be a whole number from 1 to 256")
+    return jobs
 
 
 def cmd_build(args) -> int:
@@ -109,17 +122,17 @@ def cmd_build(args) -> int:
         _report(problem)
     skipped = any(p.skipped for p in plan.problems)
     rows, read, texts = [], 0, []
-    for article in _progress("building")(plan.articles):
-        try:
-            data = read_file(article.path)
-        except (OSError, ValueError) as exc:
-            _report(Problem(article.name, getattr(exc, "strerror", None) or str(exc)))
-            skipped = True
-            continue
-        result = map_document(article.name, data, {**article.meta, "doc_id": article.doc_id},
-                              per_character=args.budget)
+    work = functools.partial(_map_article, per_character=args.budget)
+    with contextlib.ExitStack() as stack:
+        if args.jobs > 1:  # the same function in a pool; results come back in the plan's order
+            pool = stack.enter_context(ProcessPoolExecutor(args.jobs))
+            results = pool.map(work, plan.articles, chunksize=4)
+        else:
+            results = map(work, plan.articles)
+        results = list(_progress("building")(results, total=len(plan.articles)))
+    for result in results:
         for repair in result.repairs:
-            print(f"repaired {article.name}: {repair}", file=sys.stderr)
+            print(f"repaired {result.name}: {repair}", file=sys.stderr)
         for problem in result.problems:
             _report(problem)
         skipped = skipped or result.skipped
@@ -143,6 +156,17 @@ def cmd_build(args) -> int:
         write_table(happenings, happenings_out)
         print(f"{len(happenings)} happenings -> {happenings_out}", file=sys.stderr)
     return 1 if args.strict and skipped else 0
+
+
+def _map_article(article, per_character: float):
+    """One planned article, read from its path and mapped: what each engine runs per document."""
+    try:
+        data = read_file(article.path)
+    except (OSError, ValueError) as exc:
+        result = DocumentResult(article.name)
+        result.problems.append(Problem(article.name, getattr(exc, "strerror", None) or str(exc)))
+        return result
+    return map_document(article.name, data, {**article.meta, "doc_id": article.doc_id}, per_character=per_character)
 
 
 def _report(problem) -> None:
@@ -190,6 +214,8 @@ def parser() -> Parser:
                        help="also write each document's cleaned text (doc_id, name, text), for the page's article view")
     build.add_argument("--corrections", metavar="FILE",
                        help="apply a reader's corrections (the page's corrections.csv; README, 'Corrections')")
+    build.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                       help="read the documents in N processes (the table is the same; default 1)")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
                        help="steps of work a document may take per byte of its file before it is skipped "

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-DEFAULT_LIST = Path(__file__).resolve().parent.parent / "data" / "actors.csv"
+# data/actors.csv, reached through the package's `data` link so that an installed wheel carries it
+DEFAULT_LIST = Path(__file__).resolve().parent / "data" / "actors.csv"
 SEPARATOR = " | "  # how the events table joins canonical names (no name holds it)
 
 # Romanizations of the same Cyrillic sounds, folded together (applied in order).

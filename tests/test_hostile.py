@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -554,3 +555,19 @@ def test_loader_fuzz_never_fails_but_with_a_reason(data, name):
         assert doc.text[r.mention_start:r.mention_end] == r.mention
         assert doc.text[r.passage_start:r.passage_end] == r.passage
         assert len(r.passage) <= MAX_PASSAGE
+
+
+def test_a_build_in_two_processes_gives_the_same_table_and_the_same_report(folder, cli, tmp_path):
+    """`--jobs 2` runs the same per-document function in a process pool: every cell and every
+    reported line (in the same order) equal the one-process build's."""
+    run, table, _ = cli
+    out = tmp_path / "events.csv"
+    parallel = run_cli("build", folder, "--out", out, "--jobs", 2, memory=3 * 2**29)
+    assert parallel.returncode == run.returncode
+    assert parallel.stderr.replace(str(out), "OUT") == run.stderr.replace(str(_), "OUT")
+    pd.testing.assert_frame_equal(read_table(out), table)
+
+
+def test_jobs_must_be_a_whole_number_of_processes(tmp_path):
+    done = run_cli("build", "seeds", "--out", tmp_path / "x.csv", "--jobs", "many")
+    assert done.returncode == 2 and "whole number from 1 to 256" in done.stderr and "Traceback" not in done.stderr

@@ -23,3 +23,21 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_an_installed_wheel_carries_the_actor_list(tmp_path):
+    """Installed from a wheel, away from the source tree, the package still names actors."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    tmp_path / "wheel", ROOT], check=True, capture_output=True)
+    wheel = next((tmp_path / "wheel").glob("*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", tmp_path / "site", wheel],
+                   check=True, capture_output=True)
+    code = ("import explorer.actors as a; "
+            "print(a.DEFAULT_LIST.is_relative_to(sys.argv[1]), len(a.load_actors()) > 10)")
+    done = subprocess.run([sys.executable, "-c", "import sys; " + code, str(tmp_path / "site")], cwd=tmp_path,
+                          env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "True"], done.stderr
