@@ -652,8 +652,9 @@ def _anchored_length(groups, ctx, words):
     day = _safe(p.shift, base, n, unit)
     if day is None:
         return length
-    placed = (Value("TIME", "", (day, day), "time") if g.UNITS[unit][2]
-              else _value_at(day, "year" if unit in ("decade", "century") else unit))
+    if g.UNITS[unit][2]:  # hours, minutes: the day it ends on
+        return Value("DURATION", length.timex, (day, day), "time")
+    placed = _value_at(day, "year" if unit in ("decade", "century") else unit)
     return Value("DURATION", length.timex, placed.span, placed.granularity)
 
 
