@@ -220,7 +220,6 @@ def upload_interference(rounds: int = 5) -> None:
             load(browser)  # the server's first page: imports and the seed table
             idle = [load(browser) for _ in range(rounds)]
             time.sleep(15)  # the idle readers' sessions expire
-            before = process.memory_info().rss / 2**20
             memory = []  # per upload: (before, peak, after); the first also pays one-time imports and warm-up
             for upload in range(2):
                 start_rss = process.memory_info().rss / 2**20
