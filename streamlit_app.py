@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import chart, corrections, export, filters, render, uploads, workers
+from explorer import chart, collector, corrections, export, filters, render, uploads, workers
 from explorer.actors import KINDS, Actor, ActorIndex, actors_csv, load_actors, suggest
 from explorer.catalog import Catalog
 from explorer.corpus import MAX_DOCUMENT_BYTES, MB, document_of_text, load_folder
@@ -50,6 +50,12 @@ def seed_data(path: Path, texts_path: str | None) -> tuple[Catalog, dict[str, tu
     # them keeps Streamlit's full collection after every rerun from walking them each time.
     gc.freeze()
     return catalog, texts
+
+
+@st.cache_resource(show_spinner=False)
+def collector_thread():
+    """Once a server: a closed session's data goes back even while nobody is reading."""
+    return collector.collect_every()
 
 
 def release(files) -> None:
@@ -141,6 +147,7 @@ def set_param(key: str, values) -> None:
 # --- data: the seeds, plus what this reader uploads, corrects and adds -----------------------
 
 seeds, seed_texts = seed_data(SEED_TABLE, SEED_TEXTS)
+collector_thread()
 if "articles" not in st.session_state:
     st.session_state["articles"] = uploads.SessionArticles(seeds.table["doc_id"].unique())
 articles: uploads.SessionArticles = st.session_state["articles"]

@@ -2,6 +2,7 @@
 
 import html
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -51,6 +52,12 @@ def test_page_renders_on_the_seeds():
     assert len(at.get("vega_lite_chart")) == 1
     assert [b.label for b in at.get("download_button")] == ["Events (CSV)", "Events (JSON)", "TimelineJS (JSON)",
                                                              "Actor list (CSV)"]
+
+
+def test_the_server_collects_closed_sessions_on_a_timer():
+    run()
+    run()
+    assert [t.name for t in threading.enumerate()].count("collector") == 1  # one a server, not one a run
 
 
 @pytest.mark.parametrize("key, value, expected", [

@@ -1,0 +1,41 @@
+"""The collector gives back what only the cycle collector can free, with nobody's script running."""
+
+import gc
+import time
+import weakref
+
+from explorer.collector import collect_every
+
+
+class Session:
+    """Stands for a closed reader session: data reachable only through a reference cycle."""
+
+
+def test_a_closed_sessions_cycle_is_collected_without_a_script_run():
+    gc.disable()  # as on an idle server: no allocations, so no automatic collection
+    try:
+        session = Session()
+        session.me = session
+        session.upload = bytearray(10 * 2**20)
+        gone = weakref.ref(session)
+        del session
+        time.sleep(0.3)
+        assert gone() is not None  # nothing but a collection frees a cycle
+        collector = collect_every(0.05)
+        try:
+            deadline = time.monotonic() + 5
+            while gone() is not None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert gone() is None
+        finally:
+            collector.stop()
+    finally:
+        gc.enable()
+
+
+def test_it_stops_when_told():
+    collector = collect_every(0.01)
+    assert collector.is_alive()
+    collector.stop()
+    collector.join(5)
+    assert not collector.is_alive()
