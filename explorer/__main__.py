@@ -95,14 +95,17 @@ def _progress(desc):
     return lambda items, total=None: tqdm(items, desc=desc, unit="doc", disable=None, leave=False, total=total)
 
 
-def _jobs(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        jobs = 0
-    if not 1 <= jobs <= 256:
-        raise argparse.ArgumentTypeError(f"{value!r}: the number of processes must be a whole number from 1 to 256")
-    return jobs
+def _whole(what: str, most: int):
+    """An argument type: a whole number from 1 to `most`."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= most:
+            raise argparse.ArgumentTypeError(f"{value!r}: {what} must be a whole number from 1 to {most:,}")
+        return number
+    return parse
 
 
 def cmd_build(args) -> int:
@@ -214,7 +217,7 @@ def parser() -> Parser:
                        help="also write each document's cleaned text (doc_id, name, text), for the page's article view")
     build.add_argument("--corrections", metavar="FILE",
                        help="apply a reader's corrections (the page's corrections.csv; README, 'Corrections')")
-    build.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+    build.add_argument("--jobs", type=_whole("the number of processes", 256), default=1, metavar="N",
                        help="read the documents in N processes (the table is the same; default 1)")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
@@ -228,7 +231,7 @@ def parser() -> Parser:
     sug = actors_sub.add_parser("suggest", help="capitalised names in the corpus that the actor list lacks")
     sug.add_argument("folders", nargs="*", help="folders of articles (default: seeds/)")
     sug.add_argument("--actors", help="actor list CSV (default: the packaged data/actors.csv)")
-    sug.add_argument("--limit", type=int, default=50)
+    sug.add_argument("--limit", type=_whole("the number of names", 100_000), default=50)
     sug.set_defaults(run=cmd_actors_suggest)
     return top
 

@@ -276,6 +276,7 @@ def test_manifest_without_columns(tmp_path):
     (["dates", "seeds"], "seeds: a folder, not a file"),
     (["dates", "--reference", "2021-02-30"], "'2021-02-30' is not a YYYY-MM-DD date"),
     (["actors", "suggest", "nowhere/"], "nowhere/: not a folder"),
+    (["actors", "suggest", "--limit", "-3"], "the number of names must be a whole number from 1 to 100,000"),
     (["actors", "suggest", "--actors", "nowhere.csv"], "nowhere.csv: no such file"),
     (["actors", "suggest", "--actors", "seeds/000_8f6ed8a3af5f6fe0.txt"], "not an actor list"),
     (["frobnicate"], "invalid choice"),
