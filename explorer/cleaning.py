@@ -5,7 +5,7 @@ emit) and tidies white space; `read_web_page` reads a saved web page as a reader
 sees it: its main text (trafilatura: no navigation, related lists, footers,
 tickers), its title, and its publication date (htmldate: the page's own metadata
 first, its text second), with `html_to_text` (every visible word) when trafilatura
-finds no main text. Neither ever produces markup: the result is plain text. `furniture_lines` finds site
+finds no main text or the page nests deeper than its parser reads. Neither ever produces markup: the result is plain text. `furniture_lines` finds site
 furniture (navigation, captions, outlet blurbs, headline lists) so that it is
 kept out of the passages that carry events; the patterns are data, below.
 """
@@ -146,6 +146,29 @@ class WebPage:
     title: str
     published: str  # YYYY-MM-DD, or ""
     published_from: str  # "metadata" (the page's own: article:published_time, <time datetime>, ...), "text", ""
+    repairs: tuple[str, ...] = ()
+
+
+# libxml2, trafilatura's parser, stops at this depth and drops everything nested deeper without a word.
+PARSER_DEPTH = 255
+
+
+def nested_too_deep(markup: str) -> bool:
+    """Whether the page nests elements as deep as libxml2 reads (its text past that would be lost)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(markup.encode("utf-8", "surrogatepass"),
+                                             parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except (etree.LxmlError, ValueError):
+        return False
+    depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= PARSER_DEPTH:
+            return True
+    return False
 
 
 def read_web_page(markup: str) -> WebPage:
@@ -154,11 +177,16 @@ def read_web_page(markup: str) -> WebPage:
     import trafilatura
 
     _, fallback_title = html_to_text(markup[:200_000]) if "<title" in markup[:200_000].lower() else ("", "")
-    try:
-        text = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True) or ""
-        metadata = trafilatura.extract_metadata(markup)
-    except Exception:  # a page trafilatura cannot parse: every visible word instead
+    repairs = ()
+    if nested_too_deep(markup):
         text, metadata = "", None
+        repairs = (f"elements nested {PARSER_DEPTH} deep or more: read as every visible word",)
+    else:
+        try:
+            text = trafilatura.extract(markup, favor_recall=True, include_comments=False, include_tables=True) or ""
+            metadata = trafilatura.extract_metadata(markup)
+        except Exception:  # a page trafilatura cannot parse: every visible word instead
+            text, metadata = "", None
     if not text.strip():
         text, fallback_title = html_to_text(markup)
     title = metadata.title if metadata is not None and metadata.title else ""
@@ -173,7 +201,7 @@ def read_web_page(markup: str) -> WebPage:
         if found:
             published, published_from = found, source
             break
-    return WebPage(text, title.strip(), published, published_from)
+    return WebPage(text, title.strip(), published, published_from, repairs)
 
 
 def looks_like_html(text: str) -> bool:

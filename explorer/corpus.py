@@ -333,6 +333,7 @@ def build_document(name: str, data: bytes, meta: dict | None = None, budget: Wor
         budget.charge(4 * len(raw), "reading the web page")
         page = read_web_page(raw)
         raw = page.text
+        repairs += page.repairs
     budget.charge(len(raw), "cleaning")
     text, cleaned = clean_text(raw)
     if not text.strip():
