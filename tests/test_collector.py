@@ -1,8 +1,12 @@
 """The collector gives back what only the cycle collector can free, with nobody's script running."""
 
 import gc
+import os
+import sys
 import time
 import weakref
+
+import pytest
 
 from explorer.collector import collect_every
 
@@ -31,6 +35,28 @@ def test_a_closed_sessions_cycle_is_collected_without_a_script_run():
             collector.stop()
     finally:
         gc.enable()
+
+
+def resident() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim and /proc are Linux's")
+def test_freed_heap_pages_go_back_to_the_system():
+    chunks = [bytearray(1000) for _ in range(100_000)]  # about 100 MB on the C heap, not Python's arenas
+    kept = chunks[::64]  # a few live ones, so the heap cannot simply shrink from its top
+    del chunks
+    held = resident()
+    collector = collect_every(0.05)
+    try:
+        deadline = time.monotonic() + 5
+        while resident() > held - 50 * 2**20 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert resident() < held - 50 * 2**20
+    finally:
+        collector.stop()
+    assert len(kept) == 1563
 
 
 def test_it_stops_when_told():
