@@ -231,15 +231,17 @@ def scale(sizes):
         start = time.perf_counter()
         grouped = h.with_happenings(built)
         group_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        happenings = h.view(grouped)
+        view_seconds = time.perf_counter() - start
         pairs = len(h.pair_features(built).i)
-        n_groups = grouped["happening_id"].nunique()
-        rows.append((len(built), docs, build_seconds, group_seconds, pairs, n_groups))
+        rows.append((len(built), docs, build_seconds, group_seconds, pairs, len(happenings), view_seconds))
         print(f"{len(built):>8,} mentions ({docs:,} documents): build without grouping {build_seconds:7.1f} s, "
               f"grouping {group_seconds:7.2f} s ({group_seconds / build_seconds:.2f}x the build), "
-              f"{pairs:,} pairs scored, {n_groups:,} happenings", flush=True)
+              f"{pairs:,} pairs scored, {len(happenings):,} happenings, their view {view_seconds:.2f} s", flush=True)
     if len(rows) >= 2:
         xs = [math.log(r[0]) for r in rows]
-        for name, k in (("grouping time", 3), ("pairs scored", 4), ("build time", 2)):
+        for name, k in (("grouping time", 3), ("pairs scored", 4), ("build time", 2), ("view time", 6)):
             ys = [math.log(max(r[k], 1e-9)) for r in rows]
             mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
             slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)

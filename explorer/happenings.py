@@ -486,33 +486,41 @@ def place(start: str, end: str, relation: str, last_published: str) -> tuple[str
 
 def view(table: pd.DataFrame) -> pd.DataFrame:
     """One row a happening (see VIEW_COLUMNS) of an events table with `happening_id`, most
-    reported first, then by date."""
+    reported first, then by date. Plain lists per happening: the columns are read once."""
+    names = ("happening_id", "date_start", "date_end", "source", "actors", "published", "granularity", "relation",
+             "mention", "doc_id", "event_id", "what")
+    col = {name: table[name].tolist() for name in names}
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, happening in enumerate(col["happening_id"]):
+        members[happening].append(i)
     rows = []
-    for happening, group in table.groupby("happening_id", sort=False):
-        resolved = group[group["date_start"] != ""]
-        outlets = sorted({s for s in group["source"] if s})
-        actors = sorted({a for value in group["actors"] for a in value.split(SEPARATOR) if a})
-        published = sorted(p for p in group["published"] if p)
-        if len(resolved):
-            start, end, apart = _agreed(list(resolved["date_start"]), list(resolved["date_end"]))
-            agreeing = resolved.drop(resolved.index[apart])
-            granularity = min(agreeing["granularity"], key=lambda g: _ORDER.index(g) if g in _ORDER else 99)
-            relations = Counter(agreeing["relation"])
+    for happening, group in members.items():
+        resolved = [i for i in group if col["date_start"][i] != ""]
+        outlets = sorted({col["source"][i] for i in group if col["source"][i]})
+        actors = sorted({a for i in group for a in col["actors"][i].split(SEPARATOR) if a})
+        published = sorted(col["published"][i] for i in group if col["published"][i])
+        if resolved:
+            start, end, apart = _agreed([col["date_start"][i] for i in resolved], [col["date_end"][i] for i in resolved])
+            left_out = set(apart)
+            agreeing = [i for k, i in enumerate(resolved) if k not in left_out]
+            granularity = min((col["granularity"][i] for i in agreeing), key=_rank)
+            relations = Counter(col["relation"][i] for i in agreeing)
             relation = max(relations, key=lambda r: (relations[r], r == "at"))
             shape, placed_start, placed_end = place(start, end, relation, published[-1] if published else "")
-            disagreeing = [f"“{r.mention}” {r.date_start}" + (f"–{r.date_end}" if r.date_end != r.date_start else "")
-                           + f" ({r.source or 'unknown outlet'})" for r in resolved.iloc[apart].itertuples()]
+            disagreeing = [_disagreeing(col, resolved[k]) for k in apart]
         else:
             start = end = placed_start = placed_end = ""
-            granularity, relation, shape, disagreeing = group["granularity"].iloc[0], group["relation"].iloc[0], "span", []
+            granularity, relation, shape, disagreeing = col["granularity"][group[0]], col["relation"][group[0]], "span", []
         rows.append({
-            "happening_id": happening, "what": _clearest(group), "date_start": start, "date_end": end,
+            "happening_id": happening,
+            "what": _clearest([col["what"][i] for i in group], [col["granularity"][i] for i in group]),
+            "date_start": start, "date_end": end,
             "granularity": granularity, "relation": relation, "shape": shape, "placed_start": placed_start,
-            "placed_end": placed_end, "outlets": len(outlets), "documents": group["doc_id"].nunique(),
+            "placed_end": placed_end, "outlets": len(outlets), "documents": len({col["doc_id"][i] for i in group}),
             "mentions": len(group), "sources": SEPARATOR.join(outlets), "actors": SEPARATOR.join(actors),
             "first_reported": published[0] if published else "", "last_reported": published[-1] if published else "",
             "disagree": bool(disagreeing),
-            "disagreeing": SEPARATOR.join(disagreeing), "event_ids": " ".join(group["event_id"]),
+            "disagreeing": SEPARATOR.join(disagreeing), "event_ids": " ".join(col["event_id"][i] for i in group),
         })
     out = pd.DataFrame(rows, columns=list(VIEW_COLUMNS))
     if out.empty:
@@ -523,17 +531,28 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
             .drop(columns="_u").reset_index(drop=True))
 
 
-def _clearest(group: pd.DataFrame) -> str:
+def _rank(granularity: str) -> int:
+    return _ORDER.index(granularity) if granularity in _ORDER else 99
+
+
+def _disagreeing(col: dict, i: int) -> str:
+    span = col["date_start"][i] + (f"–{col['date_end'][i]}" if col["date_end"][i] != col["date_start"][i] else "")
+    return f"“{col['mention'][i]}” {span} ({col['source'][i] or 'unknown outlet'})"
+
+
+CLEAREST_AMONG = 50  # mentions compared to find the clearest telling: a bound, so a much-reported happening costs no more
+
+
+def _clearest(whats: list[str], granularities: list[str]) -> str:
     """The `what` of the mention that says it most plainly: the one whose clause shares most
     words with the others' (the group's most typical telling), the finer date at a tie."""
-    if len(group) == 1:
-        return group["what"].iloc[0]
-    said = [set(terms(w)) for w in group["what"]]
+    if len(whats) == 1:
+        return whats[0]
+    told = range(min(len(whats), CLEAREST_AMONG))
+    said = [set(terms(whats[k])) for k in told]
 
     def typical(k):  # a whole clause before a cut one; then mean word overlap (Jaccard) with the
         # others; then the finer date; then the shorter
-        whole = "…" not in group["what"].iloc[k]
-        alike = sum(len(said[k] & said[m]) / (len(said[k] | said[m]) or 1) for m in range(len(said)) if m != k)
-        precision = _ORDER.index(group["granularity"].iloc[k]) if group["granularity"].iloc[k] in _ORDER else 99
-        return (whole, round(alike, 6), -precision, -len(group["what"].iloc[k]))
-    return group["what"].iloc[max(range(len(said)), key=typical)]
+        alike = sum(len(said[k] & said[m]) / (len(said[k] | said[m]) or 1) for m in told if m != k)
+        return ("…" not in whats[k], round(alike, 6), -_rank(granularities[k]), -len(whats[k]))
+    return whats[max(told, key=typical)]

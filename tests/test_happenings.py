@@ -125,7 +125,7 @@ def test_a_relation_places_a_happening(relation, expected):
 
 
 def view_of(rows):
-    base = {"doc_id": "d", "source": "", "published": "2021-12-10", "actors": "", "relation": "at",
+    base = {"doc_id": "d", "source": "", "published": "2021-12-10", "actors": "", "relation": "at", "mention": "",
             "granularity": "day", "what": "x"}
     table = pd.DataFrame([{**base, **row} for row in rows])
     return h.view(table)
@@ -143,6 +143,20 @@ def test_the_view_says_where_sources_agree_and_shows_who_disagrees():
     assert (v.date_start, v.date_end, v.granularity) == ("2025-06-21", "2025-06-21", "day")  # not averaged
     assert v.disagree and v.disagreeing == "“July” 2025-07-01–2025-07-31 (Kyiv Independent)"
     assert (v.outlets, v.documents, v.mentions) == (3, 3, 3)
+
+
+def test_a_much_reported_happening_costs_the_view_no_more_than_a_bounded_comparison(monkeypatch):
+    """Finding the clearest telling compares at most CLEAREST_AMONG clauses, not every pair."""
+    told = []
+    real_terms = h.terms
+    monkeypatch.setattr(h, "terms", lambda text: told.append(text) or real_terms(text))
+    n = 5 * h.CLEAREST_AMONG
+    v = view_of([{"happening_id": "h1", "event_id": f"e{k}", "date_start": "2025-06-21", "date_end": "2025-06-21",
+                  "what": f"police detained protester number {k}" + (" outside the court" if k == 7 else ""),
+                  "doc_id": f"d{k}", "source": f"outlet {k}"} for k in range(n)]).iloc[0]
+    assert (v.mentions, v.outlets) == (n, n)
+    assert len(told) <= h.CLEAREST_AMONG
+    assert v.what.startswith("police detained protester number")
 
 
 def test_the_view_of_the_seeds(seed_table):
