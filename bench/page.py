@@ -74,6 +74,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        env.pop("EVENTS_TABLE", None)  # the seeds unless a table is given (AppTest's runs set it in this process)
         if table:
             env["EVENTS_TABLE"] = str(table)
         self.proc = subprocess.Popen(
