@@ -5,7 +5,8 @@ emit) and tidies white space; `read_web_page` reads a saved web page as a reader
 sees it: its main text (trafilatura: no navigation, related lists, footers,
 tickers), its title, and its publication date (htmldate: the page's own metadata
 first, its text second), with `html_to_text` (every visible word) when trafilatura
-finds no main text or the page nests deeper than its parser reads. Neither ever produces markup: the result is plain text. `furniture_lines` finds site
+finds no main text or the page nests deeper than its parser (lxml) reads. Neither
+ever produces markup: the result is plain text. `furniture_lines` finds site
 furniture (navigation, captions, outlet blurbs, headline lists) so that it is
 kept out of the passages that carry events; the patterns are data, below.
 """
