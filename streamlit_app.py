@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer import chart, collector, corrections, export, filters, render, uploads, workers
-from explorer.actors import KINDS, Actor, ActorIndex, actors_csv, load_actors, suggest
+from explorer.actors import KINDS, Actor, actors_csv, load_actors
 from explorer.catalog import Catalog
-from explorer.corpus import MAX_DOCUMENT_BYTES, MB, document_of_text, load_folder
-from explorer.events import read_table, reattribute
+from explorer.corpus import MAX_DOCUMENT_BYTES, MB, load_folder, safe_name
+from explorer.events import read_table
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
@@ -72,19 +72,27 @@ def release(files) -> None:
         pass
 
 
-def session_catalog(seeds: Catalog, read, fixes: dict, added: list[Actor], texts: dict) -> Catalog:
-    """The seeds plus this session's uploads, corrections and actors, indexed once per change
-    and kept in this session only."""
+def session_catalog(seeds: Catalog, read, fixes: dict, added: list[Actor], texts: dict) -> tuple[Catalog, list[str]]:
+    """The seeds plus this session's uploads, corrections and actors, laid out in a reader's
+    worker (grouping costs in proportion to the whole table), indexed once per change and
+    kept in this session only; with notes on what could not be used. Work stopped by the
+    worker's limits leaves the seeds and says so."""
     key = (tuple(upload.key() for upload, _ in read), tuple(fixes.items()), tuple(added))
     kept = st.session_state.get("catalog")
     if kept and kept[0] == key:
-        return kept[1]
-    table = uploads.with_corpus(seeds.table, read, fixes)
-    if added:
-        table = reattribute(table, texts, ActorIndex(load_actors() + added))
-    catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
-    st.session_state["catalog"] = (key, catalog)
-    return catalog
+        return kept[1], kept[2]
+    rows, notes = uploads.combined_rows(read)
+    try:
+        table, problems = workers.run_isolated("session_table", seeds.table, rows, dict(fixes), tuple(added),
+                                               texts if added else None)
+        catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
+        notes += problems
+    except workers.WorkFailed as failed:
+        catalog = seeds
+        notes.append(f"Your articles, corrections and actors together: laying them out {failed.reason()}; "
+                     "the page shows the shared articles alone. Remove some files to see yours.")
+    st.session_state["catalog"] = (key, catalog, notes)
+    return catalog, notes
 
 
 def facts_editor(articles: uploads.SessionArticles, read) -> list[str]:
@@ -176,7 +184,9 @@ with st.sidebar:
 
 upload_texts = {r.doc_id: (r.text, u.facts["title"]) for u, r in read if not r.skipped}
 texts = {**seed_texts, **upload_texts}
-data = session_catalog(seeds, read, fixes, added_actors, texts) if (read or fixes or added_actors) else seeds
+data, layout_notes = (session_catalog(seeds, read, fixes, added_actors, texts) if (read or fixes or added_actors)
+                      else (seeds, []))
+notes = notes + layout_notes
 table, opts, index = data.table, data.opts, data.index
 
 # --- filters, every one in the URL -------------------------------------------------------------
@@ -221,7 +231,7 @@ def facet(label: str, values: list[str], key: str, facet_name: str, placeholder:
     found = counts[facet_name]
     listed = sorted((v for v in found if v and v not in st.session_state.get(key, [])), key=lambda v: (-found[v], v))
     if listed:
-        st.pills(f"{label} counts", listed[:FACET_BUTTONS], format_func=lambda v: f"{v} · {found[v]}", key=f"{key}-counts",
+        st.pills(f"{label} counts", listed[:FACET_BUTTONS], format_func=lambda v: f"{render.escape_markdown(v)} · {found[v]}", key=f"{key}-counts",
                  label_visibility="collapsed", on_change=add_to_filter, args=(key, f"{key}-counts"))
     rest = {v: found[v] for v in listed[FACET_BUTTONS:]}
     if found.get(""):
@@ -452,11 +462,27 @@ with side:
                         st.rerun()
         if fixes:
             st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
-        loaded = st.file_uploader("Load corrections (CSV)", type=["csv"], key=f"fixes-{len(fixes)}")
+        # a fresh key after every file read: the uploader empties, and a file that adds nothing
+        # cannot make the page rerun for as long as it sits in the widget
+        loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],
+                                  key=f"fixes-{st.session_state.get('fixes-generation', 0)}")
         if loaded:
             found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES])
-            fixes.update(found)
-            st.session_state["upload_notes"] = [str(p) for p in trouble]
+            release([loaded])
+            new = {k: v for k, v in found.items() if fixes.get(k) != v}
+            room = max(corrections.MAX_CORRECTIONS - len(fixes), 0)
+            fresh = [k for k in new if k not in fixes]
+            for k in fresh[room:]:
+                del new[k]
+            fixes.update(new)
+            said = [str(p) for p in trouble]
+            if len(fresh) > room:
+                said.append(f"{safe_name(loaded.name)}: a session holds at most {corrections.MAX_CORRECTIONS:,} "
+                            f"corrections; {len(fresh) - room:,} were left out")
+            if not new:
+                said.append(f"{safe_name(loaded.name)}: adds no correction this session does not hold already")
+            st.session_state["upload_notes"] = said
+            st.session_state["fixes-generation"] = st.session_state.get("fixes-generation", 0) + 1
             st.rerun()
 
     with st.expander("Actors the list lacks"):
@@ -466,9 +492,11 @@ with side:
         found = st.session_state.get("suggested", {}).get(asked)
         if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
                                        disabled=not shown_docs):
-            documents = [document_of_text(d, d, *texts[d]) for d in shown_docs]
-            found = suggest(documents, ActorIndex(load_actors() + added_actors), limit=15)
-            st.session_state["suggested"] = {asked: found}
+            try:  # whole texts are read: in a reader's worker, within its limits
+                found = workers.run_isolated("suggest", [(d, *texts[d]) for d in shown_docs], tuple(added_actors), 15)
+                st.session_state["suggested"] = {asked: found}
+            except workers.WorkFailed as failed:
+                st.html(render.notices([("error", f"Finding names {failed.reason()}. Filter to fewer articles.")]))
         if found:
             with st.form("add-actor"):
                 name = st.selectbox("Name", [n for n, _, _ in found],

@@ -18,13 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .actors import SEPARATOR, ActorIndex, DocumentActors, actor_names, load_actors
+from .actors import SEPARATOR, ActorIndex, DocumentActors, load_actors
 from .budget import STEPS_PER_CHARACTER, BudgetExceeded, Unlimited, WorkBudget
 from .corpus import Document, Problem, build_document
 from .dates import find_dates
 from .sentences import passage_window
 
 MAX_EVENTS_PER_DOCUMENT = 5000  # then the rest of a document's dates are left out, with a note
+MAX_ROW_ACTORS = 12  # actors one row names, at most (a 400-character passage rarely names more than five)
+MAX_ROW_ACTOR_MENTIONS = 24  # words naming them that one row keeps, at most, the first in the passage
 
 COLUMNS = {
     "event_id": "stable id: a hash of doc_id, the mention's offsets and its words",
@@ -50,8 +52,8 @@ COLUMNS = {
     "relation": "at; opens (since X, from X); closes (until X, to X); before; after",
     "rule": "the grammar rule that found the date words (explorer/grammar.py)",
     "cue": "what set a year-less date's direction: the cue word and which way it looks (empty when none was needed)",
-    "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | '",
-    "actor_mentions": "JSON list of {actor, text, start, end}: the words in the passage that named each actor, with document offsets",
+    "actors": "canonical names of the actors in the passage (and the speaker of a quotation it belongs to), sorted, joined by ' | ' (at most 12)",
+    "actor_mentions": "JSON list of {actor, text, start, end}: the words in the passage that named each actor, with document offsets (at most 24, the first ones)",
 }
 MENTION_COLUMNS = list(COLUMNS)  # what reading one document gives; the rest needs the whole corpus
 COLUMNS.update({
@@ -60,6 +62,15 @@ COLUMNS.update({
     "corrected": "what a reader corrected in this row (date, precision, actors), empty when nothing (explorer.corrections)",
 })
 STEPS_PER_ROW = 50  # making one row, beyond the characters of its passage
+
+
+def actor_cells(found) -> tuple[str, str]:
+    """A row's `actors` and `actor_mentions` cells for the actor mentions `found` in its
+    passage, each within its bound (a passage repeating names cannot make a row large)."""
+    mentions = found[:MAX_ROW_ACTOR_MENTIONS]
+    first_named = list(dict.fromkeys(m.actor for m in found))[:MAX_ROW_ACTORS]
+    return (SEPARATOR.join(sorted(first_named)),
+            json.dumps([m.as_json() for m in mentions], ensure_ascii=False))
 
 
 def event_id(doc_id: str, start: int, end: int, mention: str) -> str:
@@ -93,8 +104,7 @@ def document_events(doc: Document, index: ActorIndex, budget: WorkBudget | None 
         if (p_start, p_end) not in named:
             found = actors.within(p_start, p_end)
             budget.charge(len(found), "making rows")
-            named[p_start, p_end] = (SEPARATOR.join(actor_names(found)),
-                                     json.dumps([m.as_json() for m in found], ensure_ascii=False))
+            named[p_start, p_end] = actor_cells(found)
         who, where = named[p_start, p_end]
         rows.append((
             event_id(doc.doc_id, expr.start, expr.end, expr.text), doc.doc_id, doc.title, doc.source, doc.url,
@@ -305,6 +315,7 @@ def reattribute(table: pd.DataFrame, texts: dict[str, tuple[str, str]], index: A
         text, title = texts[doc_id]
         found = DocumentActors(text, passages_of(text, title), index)
         named = [found.within(s, e) for s, e in zip(rows["passage_start"], rows["passage_end"])]
-        table.loc[rows.index, "actors"] = [SEPARATOR.join(actor_names(m)) for m in named]
-        table.loc[rows.index, "actor_mentions"] = [json.dumps([x.as_json() for x in m], ensure_ascii=False) for m in named]
+        cells = [actor_cells(m) for m in named]
+        table.loc[rows.index, "actors"] = [who for who, _ in cells]
+        table.loc[rows.index, "actor_mentions"] = [where for _, where in cells]
     return table

@@ -24,12 +24,20 @@ def safe_url(url: str) -> str | None:
 NOTICE_KINDS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️", "note": "📝"}
 
 
+MAX_NOTICES = 50  # boxes one list shows; the rest are counted (a 100,000-row manifest gives as many notes)
+
+
 def notices(items) -> str:
     """(kind, text) pairs as HTML boxes: text escaped, never Markdown, so no address in
-    a file name, a URL parameter or an outlet's name becomes a link."""
-    return "".join(
-        f'<div class="notice notice-{kind}" role="{"alert" if kind in ("error", "warning") else "status"}">'
-        f'{NOTICE_KINDS[kind]} {escape(text)}</div>' for kind, text in items)
+    a file name, a URL parameter or an outlet's name becomes a link. At most `MAX_NOTICES`
+    boxes, then one that counts the rest."""
+    items = list(items)
+    shown = [f'<div class="notice notice-{kind}" role="{"alert" if kind in ("error", "warning") else "status"}">'
+             f'{NOTICE_KINDS[kind]} {escape(text)}</div>' for kind, text in items[:MAX_NOTICES]]
+    if len(items) > MAX_NOTICES:
+        shown.append(f'<div class="notice notice-note" role="status">{NOTICE_KINDS["note"]} '
+                     f'and {plural(len(items) - MAX_NOTICES, "more notice")} like these</div>')
+    return "".join(shown)
 
 
 MAX_FACET_VALUES = 40  # a facet lists this many values at most (a large corpus has thousands)
@@ -151,9 +159,14 @@ def hits(text: str, offset: int, query: str) -> list[tuple[int, int, str]]:
     needle = query.strip().casefold()
     if not needle:
         return []
-    folded, found, pos = text.casefold(), [], 0
+    # casefolding can lengthen a character ("ß" is "ss"): map folded offsets back to the text's
+    pieces = [c.casefold() for c in text]
+    folded = "".join(pieces)
+    origin = [i for i, piece in enumerate(pieces) for _ in piece] + [len(text)]
+    found, pos = [], 0
     while (pos := folded.find(needle, pos)) >= 0 and len(found) < 50:
-        found.append((offset + pos, offset + pos + len(needle), "hit"))
+        end = origin[pos + len(needle) - 1] + 1
+        found.append((offset + origin[pos], offset + end, "hit"))
         pos += len(needle)
     return found
 

@@ -23,6 +23,7 @@ from .events import DocumentResult, mentions_table
 
 MAX_FILES = 50  # files one session holds
 MAX_SESSION_BYTES = 30 * MB  # their bytes together
+MAX_SESSION_EVENTS = 50_000  # dated statements one session's uploads give, at most (documents give 5,000 each)
 RESULT_TTL = 3600.0  # seconds a result not asked for is kept
 FACTS = ("published", "title", "source", "url")
 
@@ -85,7 +86,8 @@ class SessionArticles:
     def __init__(self, taken_ids=()):
         """`taken_ids`: document ids an upload may not have (the corpus's own)."""
         self.uploads: OrderedDict[str, Upload] = OrderedDict()
-        self.results = BoundedCache(2 * MAX_FILES, 4 * MAX_SESSION_BYTES, RESULT_TTL)
+        self.results = BoundedCache(2 * MAX_FILES, 4 * MAX_SESSION_BYTES, RESULT_TTL)  # past results
+        self.current: dict[tuple, DocumentResult] = {}  # the results of the files held now, by key
         self.taken_ids = set(taken_ids)
         self.generation = 0  # bumped to give the page's upload widgets fresh keys
 
@@ -196,33 +198,66 @@ class SessionArticles:
 
     def read(self, reader, progress=None) -> list[tuple[Upload, DocumentResult]]:
         """Each upload with its result, reading (with `reader(name, data, meta)`) only
-        those whose bytes and facts have not been read before."""
-        out = []
+        those whose bytes and facts have not been read before. The results of the files
+        held now are kept whole (the next rerun never reads them again); those of files
+        removed or facts changed go to the bounded cache, in case they come back."""
+        out, current = [], {}
         uploads = list(self.uploads.values())
         for i, upload in enumerate(uploads):
-            result = self.results.get(upload.key())
+            key = upload.key()
+            result = self.current.get(key) or self.results.get(key)
             if result is None:
                 meta = {**upload.facts, "doc_id": upload.doc_id}
                 result = reader(upload.name, upload.data, meta)
-                self.results.put(upload.key(), result, result_size(result))
+            current[key] = result
             out.append((upload, result))
             if progress:
                 progress(i + 1, len(uploads))
+        for key, result in self.current.items():
+            if key not in current:
+                self.results.put(key, result, result_size(result))
+        self.current = current
         return out
 
 
-def combined_rows(read: list[tuple[Upload, DocumentResult]]) -> pd.DataFrame:
-    """The mentions of what was read (before happenings are found: see `with_corpus`)."""
-    return mentions_table([row for _, result in read for row in result.rows])
+def combined_rows(read: list[tuple[Upload, DocumentResult]], limit: int = MAX_SESSION_EVENTS) -> tuple[list[tuple], list[str]]:
+    """The mentions of what was read, at most `limit` of them in upload order (before
+    happenings are found: see `session_table`), and a note for each file cut short."""
+    rows, notes = [], []
+    for upload, result in read:
+        room = limit - len(rows)
+        if len(result.rows) > room:
+            notes.append(f"{upload.name}: this session holds at most {limit:,} dated statements; "
+                         f"{len(result.rows) - max(room, 0):,} of this file's were left out")
+        rows += result.rows[:max(room, 0)]
+    return rows, notes
 
 
-def with_corpus(corpus: pd.DataFrame, read: list[tuple[Upload, DocumentResult]], corrections=None) -> pd.DataFrame:
-    """The corpus's events and the uploads', the session's corrections applied, with the
-    happenings found across both: an upload that reports a happening the corpus has joins it."""
-    from .events import finish
+def session_table(corpus: pd.DataFrame, rows: list[tuple], corrections: dict | None = None, added=(),
+                  texts: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The corpus's events and a session's rows as one events table: the session's corrections
+    applied, its added actors found again in `texts` ((text, title) by doc_id), and the
+    happenings found across all of them (an upload that reports a happening the corpus has
+    joins it). Notes on corrections that could not be used. Run in a reader's worker
+    (explorer.workers), since grouping costs in proportion to the whole table."""
+    from .actors import ActorIndex, load_actors
+    from .events import finish, reattribute
 
-    mentions = pd.concat([corpus.drop(columns=["corrected"], errors="ignore"), combined_rows(read)], ignore_index=True)
-    return finish(mentions, corrections)[0]
+    mentions = pd.concat([corpus.drop(columns=["corrected"], errors="ignore"), mentions_table(rows)], ignore_index=True)
+    table, problems = finish(mentions, corrections)
+    if added:
+        table = reattribute(table, texts or {}, ActorIndex(load_actors() + list(added)))
+    return table, [str(p) for p in problems]
+
+
+def suggested_names(texts: list[tuple[str, str, str]], added=(), limit: int = 15):
+    """Names in (doc_id, text, title) articles that the actor list (with `added`) lacks:
+    `actors.suggest`, as a job for a reader's worker."""
+    from .actors import ActorIndex, load_actors, suggest
+    from .corpus import document_of_text
+
+    documents = [document_of_text(doc_id, doc_id, text, title) for doc_id, text, title in texts]
+    return suggest(documents, ActorIndex(load_actors() + list(added)), limit=limit)
 
 
 def report(read: list[tuple[Upload, DocumentResult]]) -> tuple[list[Problem], list[str]]:

@@ -1,15 +1,21 @@
-"""Reading a reader's file away from the page: in a worker process with hard limits.
+"""Work a reader triggers, done away from the page: in a worker process with hard limits.
 
-`read_isolated` hands one file to a reader process: a clean interpreter started
-as `python -m explorer.workers`, with the engine loaded once. For each file it
-forks a worker (it is single-threaded, so forking is safe) that runs
-`events.map_document` at a lower priority and may use `MEMORY_LIMIT` bytes and
-`CPU_LIMIT` seconds of processor time (work done, which does not depend on how
-busy the machine is: the kernel stops it past that); a worker still alive after
-`TIME_LIMIT` seconds of wall time (stuck, or starved) is killed, not waited for.
-Either way the file is reported by name. Everything the parse allocated goes
-when the worker ends. There are `WORKERS` reader processes, each reading one
-file at a time, so one reader's uploads leave a core to everyone else.
+`run_isolated` hands one job (reading a file, laying out a session's table, finding
+names) to a reader process: a clean interpreter started as `python -m explorer.workers`,
+with the engine loaded once. For each job it forks a worker (the reader process is
+single-threaded, so forking is safe) that runs the job's function at a lower priority
+and may use `MEMORY_LIMIT` bytes and `CPU_LIMIT` seconds of processor time (work done,
+which does not depend on how busy the machine is: the kernel stops it past that); a
+worker still alive after `TIME_LIMIT` seconds of wall time (stuck, or starved) is killed,
+not waited for. Either way the failure is reported in words. Everything the job
+allocated goes when the worker ends.
+
+There are `WORKERS` reader processes, and the slots to them are handed out first come,
+first served: a reader whose 25 files are being read one by one gets the slot back only
+after a reader who asked meanwhile has had it, so a small upload never waits behind
+another reader's whole batch, only behind the one job being done. `WORKERS` and
+`MEMORY_LIMIT` together stay within `POOL_MEMORY`, whatever the number of processors the
+host reports (Streamlit Community Cloud reports many and allows 2.7 GB in all).
 
 Why not multiprocessing straight from the web server: it would start each
 worker by running the server's main script again, and under Streamlit that is
@@ -18,6 +24,8 @@ the page itself (`__main__` is `streamlit_app.py`).
 
 from __future__ import annotations
 
+import collections
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -28,35 +36,124 @@ import signal
 import subprocess
 import sys
 import threading
+import traceback
 
 from .corpus import Problem
-from .events import DocumentResult, map_document
+from .events import DocumentResult
 
-CPU_LIMIT = 30  # seconds of processor time one file may take (the slowest 10 MB file we know takes 13)
+CPU_LIMIT = 30  # seconds of processor time one job may take (the slowest 10 MB file we know takes 13)
 TIME_LIMIT = 120.0  # seconds of wall time, the last resort
-MEMORY_LIMIT = 1536 * 2**20  # bytes of heap one worker may take for a file
-WORKERS = max(1, (os.cpu_count() or 2) - 1)
-NICENESS = 10
-REPLY_GRACE = 30.0  # seconds a reader process may take beyond a file's wall time to answer
+POOL_MEMORY = 1536 * 2**20  # bytes of heap all workers together may take: with the server, within 2.7 GB
+MAX_WORKERS = 2  # more would only divide POOL_MEMORY into pieces too small for a large file
 
-_slots = threading.BoundedSemaphore(WORKERS)
+
+def pool_size(cpus: int | None) -> tuple[int, int]:
+    """How many workers, and the heap each may take, on a host reporting `cpus` processors:
+    one core left to the server, and together never more than `POOL_MEMORY`."""
+    workers = max(1, min(MAX_WORKERS, (cpus or 2) - 1))
+    return workers, POOL_MEMORY // workers
+
+
+WORKERS, MEMORY_LIMIT = pool_size(os.cpu_count())
+NICENESS = 10
+REPLY_GRACE = 30.0  # seconds a reader process may take beyond a job's wall time to answer
+
+# The jobs a reader process runs, by name: nothing else can be asked of it.
+JOBS = {
+    "read": ("explorer.events", "map_document"),
+    "session_table": ("explorer.uploads", "session_table"),
+    "suggest": ("explorer.uploads", "suggested_names"),
+}
+
+
+class WorkFailed(Exception):
+    """A job stopped by its limits, or lost with its worker: `kind` is time, cpu, memory or
+    lost, `limit` the limit it passed; `reason` says it in words."""
+
+    def __init__(self, kind: str, limit: float = 0):
+        super().__init__(kind, limit)
+        self.kind, self.limit = kind, limit
+
+    def reason(self, verb: str = "do", being: str = "being done") -> str:
+        return {"time": f"was still {being} after {self.limit:g} s; stopped",
+                "cpu": f"needs more than {self.limit:g} s of processor time to {verb}; stopped",
+                "memory": f"needs more than {self.limit / 2**30:.1f} GB of memory to {verb}; skipped",
+                "lost": f"stopped while {being} (it may need more memory than it may use)",
+                "restarted": f"stopped while {being}; the reader was restarted",
+                "error": f"failed while {being} (an error of ours, logged on the server)"}[self.kind]
+
+    def __str__(self) -> str:
+        return self.reason()
+
+
+class FairSlots:
+    """`count` slots handed out in the order they were asked for. A thread that gives a slot
+    back while others wait hands it to the first of them, so it cannot take it straight back
+    (as it could from a plain semaphore) and keep it through a whole batch."""
+
+    def __init__(self, count: int):
+        self._lock = threading.Lock()
+        self._free = count
+        self._waiting: collections.deque[threading.Event] = collections.deque()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        turn.wait()  # set by `release`, which passed its slot on to this thread
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._free += 1
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+_slots = FairSlots(WORKERS)
 _idle: queue.SimpleQueue = queue.SimpleQueue()
+
+
+def run_isolated(job: str, *args, time_limit: float = TIME_LIMIT, cpu_limit: int = CPU_LIMIT,
+                 memory_limit: int = MEMORY_LIMIT, **kwargs):
+    """`JOBS[job](*args, **kwargs)` run in a worker within the limits; `WorkFailed` if stopped."""
+    if job not in JOBS:
+        raise ValueError(f"unknown job {job!r}")
+    request = (job, args, kwargs, cpu_limit, memory_limit, time_limit)
+    with _slots:
+        reader = _take_reader()
+        try:
+            status, value = reader.ask(request, time_limit + REPLY_GRACE)
+        except (EOFError, OSError, pickle.UnpicklingError, TimeoutError):
+            reader.stop()
+            raise WorkFailed("restarted") from None
+        _idle.put(reader)
+    if status == "failed":
+        raise WorkFailed(*value)
+    return value
 
 
 def read_isolated(name: str, data: bytes, meta: dict | None = None, time_limit: float = TIME_LIMIT,
                   per_character: float | None = None, cpu_limit: int = CPU_LIMIT,
                   memory_limit: int = MEMORY_LIMIT) -> DocumentResult:
-    """`map_document(name, data, meta)`, run in a worker within the limits."""
-    job = (name, data, meta or {}, per_character, cpu_limit, memory_limit, time_limit)
-    with _slots:
-        reader = _take_reader()
-        try:
-            result = reader.ask(job, time_limit + REPLY_GRACE)
-        except (EOFError, OSError, pickle.UnpicklingError, TimeoutError):
-            reader.stop()
-            return _failed(name, "stopped while being read; the reader was restarted")
-        _idle.put(reader)
-        return result
+    """`map_document(name, data, meta)`, run in a worker within the limits; a file stopped
+    by them is a result with the reason, by name."""
+    kwargs = {} if per_character is None else {"per_character": per_character}
+    try:
+        return run_isolated("read", name, data, meta or {}, time_limit=time_limit, cpu_limit=cpu_limit,
+                            memory_limit=memory_limit, **kwargs)
+    except WorkFailed as failed:
+        return DocumentResult(name, problems=[Problem(name, failed.reason("read", "being read"))])
 
 
 class _Reader:
@@ -67,8 +164,8 @@ class _Reader:
             [sys.executable, "-m", "explorer.workers"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-    def ask(self, job: tuple, seconds: float) -> DocumentResult:
-        pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+    def ask(self, request: tuple, seconds: float):
+        pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.process.stdin.flush()
         ready, _, _ = select.select([self.process.stdout], [], [], seconds)
         if not ready:
@@ -99,37 +196,39 @@ def _take_reader() -> _Reader:
 # --- the reader process -------------------------------------------------------------------------
 
 def serve() -> None:
-    """Answer each job on stdin with its result on stdout, until stdin closes."""
+    """Answer each request on stdin with ("done", value) or ("failed", (kind, limit)) on stdout,
+    until stdin closes."""
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt the replies
-    jobs = sys.stdin.buffer
+    requests = sys.stdin.buffer
     os.nice(NICENESS)
+    for module, _ in set(JOBS.values()):
+        importlib.import_module(module)  # loaded once here, not in every forked worker
     fork = multiprocessing.get_context("fork")
     while True:
         try:
-            job = pickle.load(jobs)
+            request = pickle.load(requests)
         except EOFError:
             return
-        pickle.dump(_read_in_worker(fork, *job), replies, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_run_in_worker(fork, *request), replies, protocol=pickle.HIGHEST_PROTOCOL)
         replies.flush()
 
 
-def _read_in_worker(fork, name: str, data: bytes, meta: dict, per_character: float | None, cpu_limit: int,
-                    memory_limit: int, time_limit: float) -> DocumentResult:
+def _run_in_worker(fork, job: str, args: tuple, kwargs: dict, cpu_limit: int, memory_limit: int,
+                   time_limit: float) -> tuple[str, object]:
     receiver, sender = fork.Pipe(duplex=False)
-    worker = fork.Process(target=_work, daemon=True,
-                          args=(sender, name, data, meta, per_character, cpu_limit, memory_limit))
+    worker = fork.Process(target=_work, daemon=True, args=(sender, job, args, kwargs, cpu_limit, memory_limit))
     worker.start()
     sender.close()
     try:
         if receiver.poll(time_limit):
             return receiver.recv()
-        return _failed(name, f"was still being read after {time_limit:g} s; stopped")
+        return "failed", ("time", time_limit)
     except (EOFError, OSError):
         worker.join(5)
         if worker.exitcode == -signal.SIGXCPU:
-            return _failed(name, f"needs more than {cpu_limit} s of processor time to read; stopped")
-        return _failed(name, "stopped while being read (it may need more memory than a document may use)")
+            return "failed", ("cpu", cpu_limit)
+        return "failed", ("lost", 0)
     finally:
         if worker.is_alive():
             worker.kill()
@@ -137,8 +236,7 @@ def _read_in_worker(fork, name: str, data: bytes, meta: dict, per_character: flo
         receiver.close()
 
 
-def _work(conn, name: str, data: bytes, meta: dict, per_character: float | None, cpu_limit: int,
-          memory_limit: int) -> None:
+def _work(conn, job: str, args: tuple, kwargs: dict, cpu_limit: int, memory_limit: int) -> None:
     try:
         limit = _data_bytes() + memory_limit  # beyond what the worker holds already (the libraries)
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
@@ -147,12 +245,18 @@ def _work(conn, name: str, data: bytes, meta: dict, per_character: float | None,
         resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_limit, used + cpu_limit + 1))
     except (OSError, ValueError):
         pass  # a platform without these: the wall-time limit still holds
+    module, function = JOBS[job]
     try:
-        kwargs = {} if per_character is None else {"per_character": per_character}
-        result = map_document(name, data, meta, **kwargs)
+        reply = "done", getattr(importlib.import_module(module), function)(*args, **kwargs)
     except MemoryError:
-        result = _failed(name, f"needs more than {memory_limit / 2**30:.1f} GB of memory to read; skipped")
-    conn.send(result)
+        reply = "failed", ("memory", memory_limit)
+    except Exception:  # a bug: its traceback goes to the server's log, the page says the job failed
+        traceback.print_exc()
+        reply = "failed", ("error", 0)
+    try:
+        conn.send(reply)
+    except MemoryError:  # the reply itself did not fit
+        conn.send(("failed", ("memory", memory_limit)))
     conn.close()
 
 
@@ -163,10 +267,6 @@ def _data_bytes() -> int:
             return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmData:"))
     except (OSError, StopIteration, ValueError):
         return 0
-
-
-def _failed(name: str, reason: str) -> DocumentResult:
-    return DocumentResult(name, problems=[Problem(name, reason)])
 
 
 if __name__ == "__main__":

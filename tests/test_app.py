@@ -436,3 +436,66 @@ def test_a_prebuilt_table_with_its_texts_opens_whole_articles(tmp_path, monkeypa
     monkeypatch.delenv("EVENTS_TEXTS")
     bare = run({"view": ["Article"], "doc": [doc]})
     assert '<div class="article">' not in passages_html(bare) and "--texts" in bare.info[0].value
+
+
+# --- nothing a reader triggers runs unbounded in the server process --------------------------------
+
+def test_grouping_corrections_and_name_finding_run_outside_the_server(monkeypatch):
+    """The page's own process must not group happenings, apply corrections or find names:
+    each is done in a reader's worker, under its limits. Broken here, they still work there."""
+    from explorer import actors, events, happenings
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("ran in the server process")
+
+    for module, name in ((happenings, "with_happenings"), (actors, "suggest"), (events, "reattribute")):
+        monkeypatch.setattr(module, name, not_here)
+    text = b"Police raid\nPublished: 10 December 2021\nPolice said Zorblat Kvintus met Lukashenka on 3 December 2021, and Zorblat Kvintus left."
+
+    def upload(at):
+        at.sidebar.get("file_uploader")[0].set_value([("raid.txt", text, "text/plain")])
+
+    at = run({"q": ["Kvintus"]}, setup=upload)  # the upload's statement alone
+    assert "Showing 1 of 26 dated statements" in at.markdown[0].value
+    next(b for b in at.button if b.label == "Find names in the 1 article shown").click().run()
+    assert not at.exception
+    assert any("Zorblat Kvintus" in o for o in next(s for s in at.selectbox if s.label == "Name").options)
+
+
+def corrections_loader(at):
+    return next(u for u in at.get("file_uploader") if u.key.startswith("fixes"))
+
+
+def test_a_corrections_file_that_adds_nothing_is_said_once_and_the_uploader_empties(seed_table):
+    from explorer import corrections
+
+    december = seed_table[seed_table.mention == "December 10"].iloc[0]
+    fix = corrections.Correction(december.event_id, "2021-12-09", "2021-12-09", "day", (), False)
+    data = corrections.to_csv({fix.event_id: fix})
+    at = run()
+    for expected in ("", "adds no correction this session does not hold already"):
+        before = corrections_loader(at).key
+        corrections_loader(at).set_value([("corrections.csv", data, "text/csv")])
+        at.run()
+        assert not at.exception and corrections_loader(at).key != before  # a fresh, empty uploader
+        assert corrections_loader(at).value in (None, [])
+        said = [n for n in notices(at, "note") if "adds no correction" in n]
+        assert said == ([f"corrections.csv: {expected}"] if expected else [])
+    assert len(at.session_state["corrections"]) == 1
+    at.run()  # a rerun with nothing new does not say it again, nor loop
+    assert not at.exception
+
+
+def test_a_facet_button_shows_an_outlet_named_in_markdown_as_written(tmp_path, monkeypatch, seed_table):
+    table = seed_table.copy()
+    hostile = {"Belsat": "![px](https://evil.example/pill.png)", "Pozirk": ":red[**Verify at evil.example**]"}
+    table["source"] = table["source"].replace(hostile)
+    path = tmp_path / "events.csv"
+    table.to_csv(path, index=False)
+    monkeypatch.setenv("EVENTS_TABLE", str(path))
+    at = run()
+    labels = [option.content for pills in at.get("button_group") for option in pills.proto.options]
+    for value in hostile.values():  # each outlet's button reads as written once the escapes are read
+        assert any(unescape(label).startswith(value + " · ") for label in labels), labels
+    # ... and holds no Markdown: no link, image or colour directive survives
+    assert not [label for label in labels if re.search(r"(?<!\\)\]\(|(?<!\\):red\[", label)], labels

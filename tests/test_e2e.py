@@ -40,13 +40,13 @@ def wait_healthy(url: str, seconds: float = 90) -> None:
     raise TimeoutError(f"streamlit did not answer at {url} within {seconds}s")
 
 
-@pytest.fixture(scope="module")
-def server():
+def serve(extra_env: dict | None = None, log_name: str = "e2e-server.log"):
+    """The real Streamlit server on a free port, for as long as the generator is held."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(extra_env or {})}
     OUTPUT.mkdir(exist_ok=True)
-    log = open(OUTPUT / "e2e-server.log", "wb")  # a pipe nobody reads would stall the server when full
+    log = open(OUTPUT / log_name, "wb")  # a pipe nobody reads would stall the server when full
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -61,6 +61,11 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    yield from serve()
 
 
 @pytest.fixture(scope="module")
@@ -348,3 +353,51 @@ def test_readers_get_no_developer_menu_and_keep_their_own_theme(server, browser)
     def brightness(rgb):
         return sum(int(v) for v in re.findall(r"\d+", rgb)[:3])
     assert brightness(backgrounds["light"]) > 600 and brightness(backgrounds["dark"]) < 200, backgrounds
+
+
+HOSTILE_LABELS = {  # outlet, title and actor values that Markdown would turn into requests, links or colour
+    "source": {"Belsat": "![px](http://203.0.113.9/pill.png)", "Pozirk": ":red[**Verify at evil.example**]"},
+    "title": "[Open](http://203.0.113.9/title) ![t](http://203.0.113.9/title.png)",
+    "actor": "![a](http://203.0.113.9/actor.png)",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_server(seed_table, tmp_path_factory):
+    """A server whose shared table names outlets, titles and an actor in Markdown and HTML."""
+    table = seed_table.copy()
+    table["source"] = table["source"].replace(HOSTILE_LABELS["source"])
+    table["title"] = HOSTILE_LABELS["title"]
+    table["actors"] = table["actors"].str.replace("Alyaksandr Lukashenka", HOSTILE_LABELS["actor"], regex=False)
+    path = tmp_path_factory.mktemp("hostile") / "events.csv"
+    table.to_csv(path, index=False)
+    yield from serve({"EVENTS_TABLE": str(path)}, "e2e-hostile-server.log")
+
+
+def test_no_label_made_from_documents_sends_the_browser_anywhere(hostile_server, browser):
+    """Every facet button, list and title shows these values as written; the browser asks
+    nothing of any address but the page's own."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(hostile_server)
+    page.wait_for_selector("h3:has-text('statement')", timeout=60000)
+    settle(page)
+    # open every list that shows documents' values: the article picker and the happening list
+    page.get_by_text("Article", exact=True).first.click()
+    settle(page)
+    for box in page.locator("[data-testid=stSelectbox]").all():
+        if not box.is_visible():
+            continue  # inside a closed expander
+        box.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Escape")
+    settle(page)
+    body = page.locator("body").inner_text()
+    for value in (*HOSTILE_LABELS["source"].values(), HOSTILE_LABELS["actor"]):
+        assert value in body, value  # shown as written
+    foreign = [url for url in asked if not url.startswith(hostile_server) and not url.startswith(("data:", "blob:"))]
+    assert foreign == []
+    assert page.locator("img[src*='203.0.113.9'], a[href*='203.0.113.9']").count() == 0
+    page.screenshot(path=str(OUTPUT / "e2e-hostile-labels.png"), full_page=True)
+    page.close()

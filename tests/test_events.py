@@ -1,5 +1,6 @@
 """The events table: its columns, offsets, ids, formats and the committed seed table."""
 
+import json
 import subprocess
 import sys
 
@@ -91,3 +92,16 @@ def test_build_command_skips_bad_files_and_strict_fails(tmp_path):
     (folder / "good.txt").unlink()
     none = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert none.returncode == 1 and "no document could be read" in none.stderr
+
+
+def test_a_passage_repeating_names_gives_rows_of_bounded_size():
+    from explorer.events import MAX_ROW_ACTOR_MENTIONS, MAX_ROW_ACTORS, map_document
+
+    text = ("T" * 290 + "\n" + "EU UN US UK BAJ OSCE VOA January " * 300).encode()  # 8 names a date
+    result = map_document("names.txt", text, {"published": "2021-06-01"})
+    table = pd.DataFrame.from_records(result.rows, columns=list(COLUMNS)[:len(result.rows[0])])
+    assert len(table) == 300
+    assert table["actor_mentions"].map(lambda cell: len(json.loads(cell))).max() <= MAX_ROW_ACTOR_MENTIONS
+    assert table["actors"].str.split(" | ", regex=False).map(len).max() <= MAX_ROW_ACTORS
+    widest = table.map(lambda cell: len(cell) if isinstance(cell, str) else 0).max()
+    assert widest["actor_mentions"] < 2500 and widest["passage"] <= 400

@@ -1,6 +1,7 @@
 """Passages as HTML: escaped text, highlighted words, safe links only."""
 
 import json
+import re
 
 import pytest
 from types import SimpleNamespace
@@ -90,3 +91,24 @@ def test_the_text_search_is_marked_in_the_passage():
 def test_plurals():
     assert (render.plural(1, "dated statement"), render.plural(2, "dated statement")) == ("1 dated statement",
                                                                                           "2 dated statements")
+
+
+def test_a_search_hit_after_a_letter_that_folds_longer_is_marked_where_it_stands():
+    text = "Straße nach Minsk"
+    [(start, end, _)] = render.hits(text, 100, "minsk")
+    assert text[start - 100:end - 100] == "Minsk"
+    [(start, end, _)] = render.hits(text, 0, "STRASSE")
+    assert text[start:end] == "Straße"
+
+
+def test_a_long_list_of_notices_is_cut_and_counted():
+    html = render.notices(("note", f"row {i}: no such file") for i in range(100_000))
+    assert html.count('class="notice') == render.MAX_NOTICES + 1
+    assert "and 99,950 more notices like these" in html and len(html) < 20_000
+
+
+def test_markdown_in_a_label_is_shown_as_written():
+    for label in ("![px](https://evil.example/pill.png)", ":red[**Verify at evil.example**]", "<img src=x>"):
+        escaped = render.escape_markdown(label)
+        assert "![" not in escaped and "](" not in escaped and ":red[" not in escaped
+        assert re.sub(r"\\(.)", r"\1", escaped) == label

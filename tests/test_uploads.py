@@ -1,6 +1,7 @@
 """A reader's own articles: limits, names, facts and the bounded result cache."""
 
 from explorer.events import map_document
+from explorer.events import mentions_table
 from explorer.uploads import MAX_FILES, BoundedCache, SessionArticles, combined_rows
 
 GOOD = b"Raid\nPolice came last week, the prosecutor said."
@@ -50,7 +51,7 @@ def test_results_are_read_once_per_bytes_and_facts():
     articles.set_facts("a.txt", {"published": "2021-12-10"})
     read = articles.read(reader)
     assert calls == ["", "2021-12-10"]
-    table = combined_rows(read)
+    table = mentions_table(combined_rows(read)[0])
     assert list(table.date_start) == ["2021-11-29"] and list(table.reference_source) == ["manifest"]
 
 
@@ -68,3 +69,29 @@ def test_the_cache_is_bounded_in_entries_bytes_and_time():
     assert cache.get("huge") is None
     now[0] = 11
     assert cache.get("big") is None and len(cache) == 0 and cache.bytes == 0
+
+
+def test_the_files_held_now_are_never_read_again_whatever_the_cache_holds():
+    """The session's own results stay whole through every rerun: the cache, however small,
+    only holds results of files removed or facts changed."""
+    articles = SessionArticles()
+    articles.results = BoundedCache(max_entries=1, max_bytes=10, ttl=3600)  # holds nothing of note
+    articles.add([(f"n{i}.txt", GOOD + str(i).encode()) for i in range(5)])
+    calls = []
+
+    def reader(name, data, meta):
+        calls.append(name)
+        return read_here(name, data, meta)
+
+    for _ in range(3):
+        assert len(articles.read(reader)) == 5
+    assert sorted(calls) == [f"n{i}.txt" for i in range(5)]
+
+
+def test_a_session_holds_a_bounded_number_of_dated_statements_and_says_what_was_cut():
+    articles = SessionArticles()
+    articles.add([("a.txt", b"Raid\nPolice came on 2 March 2021, on 3 March 2021 and on 4 March 2021."),
+                  ("b.txt", b"Raid\nPolice came on 5 March 2021 and on 6 March 2021.")])
+    rows, notes = combined_rows(articles.read(read_here), limit=4)
+    assert len(rows) == 4
+    assert notes == ["b.txt: this session holds at most 4 dated statements; 1 of this file's were left out"]

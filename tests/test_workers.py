@@ -58,3 +58,62 @@ def test_a_worker_never_runs_the_callers_main_script(tmp_path):
     assert done.stdout.strip() == "1", done.stderr
     assert not marker.exists()
 
+
+
+def test_the_pool_fits_a_small_host_whatever_it_reports():
+    for cpus in (None, 1, 2, 4, 64, 256):
+        count, each = workers.pool_size(cpus)
+        assert 1 <= count <= workers.MAX_WORKERS and count * each <= workers.POOL_MEMORY
+    assert workers.POOL_MEMORY + 700 * 2**20 <= 2.7 * 2**30  # with the server's own, within Community Cloud's 2.7 GB
+
+
+def test_slots_go_in_the_order_asked_and_a_batch_cannot_keep_one():
+    """Reader A reads file after file; reader B asks once, while A holds the only slot.
+    B gets it as soon as A gives it back, before A's next file."""
+    import threading
+
+    slots = workers.FairSlots(1)
+    order, b_waiting = [], threading.Event()
+    slots.acquire()  # A's first file
+
+    def reader_b():
+        b_waiting.set()
+        with slots:
+            order.append("B")
+
+    b = threading.Thread(target=reader_b)
+    b.start()
+    b_waiting.wait()
+    import time
+
+    time.sleep(0.2)  # B is queued
+    slots.release()  # A's first file is done ...
+    with slots:  # ... and A asks at once for its second
+        order.append("A")
+    b.join(5)
+    assert order == ["B", "A"]
+
+
+def test_a_session_table_laid_out_in_a_worker_is_the_one_laid_out_here(seed_table):
+    from explorer.uploads import session_table
+
+    rows = map_document("raid.txt", GOOD, {"published": PUBLISHED, "doc_id": "raid"}).rows
+    there, notes_there = workers.run_isolated("session_table", seed_table, rows)
+    here, notes_here = session_table(seed_table, rows)
+    assert there.equals(here) and notes_there == notes_here and len(there) == len(seed_table) + 1
+
+
+def test_a_job_past_its_memory_is_stopped_in_words(seed_table):
+    import pytest
+
+    with pytest.raises(workers.WorkFailed) as stopped:
+        workers.run_isolated("session_table", seed_table, [], memory_limit=2 * 2**20)
+    assert "of memory" in stopped.value.reason() or "stopped while" in stopped.value.reason()
+    assert len(workers.run_isolated("session_table", seed_table, [])[0]) == len(seed_table)  # the next job runs
+
+
+def test_only_named_jobs_run():
+    import pytest
+
+    with pytest.raises(ValueError):
+        workers.run_isolated("os.system", "true")
