@@ -140,6 +140,14 @@ def _cell(value) -> str:
     return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value).strip()
 
 
+def day_or_none(iso: str) -> date | None:
+    """A table's YYYY-MM-DD as a date; anything else (a table built elsewhere) as no date."""
+    try:
+        return date.fromisoformat(iso) if len(iso) == 10 else None
+    except (TypeError, ValueError):
+        return None
+
+
 def url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in ("actor", "source", "year", "precision", "q")}
 
@@ -441,9 +449,9 @@ with side:
             with st.form("correct"):
                 event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
                 row = data.row(data.position_of(event))
-                start = st.date_input("From", value=date.fromisoformat(row.date_start) if row.date_start else None,
+                start = st.date_input("From", value=day_or_none(row.date_start),
                                       min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
-                end = st.date_input("To", value=date.fromisoformat(row.date_end) if row.date_end else None,
+                end = st.date_input("To", value=day_or_none(row.date_end),
                                     min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
                 precision = st.selectbox("Precision", filters.PRECISION_ORDER,
                                          index=filters.PRECISION_ORDER.index(row.granularity)
@@ -462,6 +470,13 @@ with side:
                         st.rerun()
         if fixes:
             st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
+            # a correction can always be taken back, whatever it did to the table
+            undo = st.selectbox("Undo a correction", list(fixes), key="undo-pick",
+                                format_func=lambda e: data.describe_event(e) if e in data.event_ids
+                                else f"{e} (no such dated statement)")
+            if st.button("Undo it"):
+                fixes.pop(undo, None)
+                st.rerun()
         # a fresh key after every file read: the uploader empties, and a file that adds nothing
         # cannot make the page rerun for as long as it sits in the widget
         loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],

@@ -499,3 +499,13 @@ def test_a_facet_button_shows_an_outlet_named_in_markdown_as_written(tmp_path, m
         assert any(unescape(label).startswith(value + " · ") for label in labels), labels
     # ... and holds no Markdown: no link, image or colour directive survives
     assert not [label for label in labels if re.search(r"(?<!\\)\]\(|(?<!\\):red\[", label)], labels
+
+
+def test_a_correction_can_be_undone(seed_table):
+    december = seed_table[seed_table.mention == "December 10"].iloc[0]
+    at = run({"event": [december.event_id]})
+    next(c for c in at.checkbox if c.label.startswith("Drop it")).check()
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert list(at.session_state["corrections"]) == [december.event_id]
+    next(b for b in at.button if b.label == "Undo it").click().run()
+    assert not at.exception and at.session_state["corrections"] == {}
