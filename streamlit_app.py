@@ -239,7 +239,7 @@ def facet(label: str, values: list[str], key: str, facet_name: str, placeholder:
     found = counts[facet_name]
     listed = sorted((v for v in found if v and v not in st.session_state.get(key, [])), key=lambda v: (-found[v], v))
     if listed:
-        st.pills(f"{label} counts", listed[:FACET_BUTTONS], format_func=lambda v: f"{render.escape_markdown(v)} · {found[v]}", key=f"{key}-counts",
+        st.pills(f"{label} counts", listed[:FACET_BUTTONS], format_func=lambda v: f"{render.escape_markdown(render.short(v))} · {found[v]}", key=f"{key}-counts",
                  label_visibility="collapsed", on_change=add_to_filter, args=(key, f"{key}-counts"))
     rest = {v: found[v] for v in listed[FACET_BUTTONS:]}
     if found.get(""):
@@ -253,11 +253,14 @@ with st.sidebar:
     facet("Actor", opts.actors, "actor", "actors", "Everyone", "(no actor named)")
     facet("Outlet", opts.sources, "source", "sources", "Every outlet", "(unknown outlet)")
     if opts.years[0] < opts.years[1]:
-        st.slider("Years", opts.years[0], opts.years[1], value=opts.years, key="year", bind="query-params")
+        # the value comes from the session once it holds one ("Clear the filters" sets it)
+        st.slider("Years", opts.years[0], opts.years[1], key="year", bind="query-params",
+                  **({} if "year" in st.session_state else {"value": opts.years}))
     facet("Precision", opts.precision, "precision", "precision", "Any precision", "(none)")
     st.text_input("Search the passages", key="q", bind="query-params", max_chars=filters.MAX_QUERY_LENGTH)
     st.header("View")
-    lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes")
+    lanes = st.radio("Lanes", list(chart.LANES), format_func=chart.LANES.get, horizontal=True, key="lanes",
+                     bind="query-params")
 
 chosen = filters_in_state()
 mask = index.mask(chosen)
@@ -271,7 +274,7 @@ in_force = filters.describe(chosen)
 st.markdown(f"**Showing {shown_count:,} of {render.plural(len(table), 'dated statement')}, "
             f"{render.plural(len(data.happenings_in(mask)), 'happening')}, from {shown_docs:,} of "
             f"{render.plural(data.articles, 'article')}** · {render.plural(len(opts.actors), 'actor')} · "
-            + (f"dates from {data.span[0]} to {data.span[1]}" if data.span else "no dates"))
+            + (f"dates from {data.span_words[0]} to {data.span_words[1]}" if data.span_words else "no dates"))
 if in_force:
     left, right = st.columns([5, 1])
     left.html(render.notices([("info", "Filtered to " + "; ".join(in_force) + ".")]))
@@ -386,6 +389,10 @@ linked_docs = set(seed_texts)  # the shared corpus's articles: a link to one ope
 
 # --- passages, the table, or one article -------------------------------------------------------------
 
+if st.query_params.get("view") not in (None, *VIEWS):
+    st.html(render.notices([("warning", f"Unknown view “{st.query_params['view'][:filters.MAX_PARAM_LENGTH]}” "
+                                        "in the link was ignored; showing the passages.")]))
+    del st.query_params["view"]
 main, side = st.columns([3, 1])
 with main:
     view = st.segmented_control("View", VIEWS, key="view", bind="query-params", default="Passages",

@@ -61,23 +61,33 @@ class ActorMention:
 
 
 def load_actors(path: str | Path = DEFAULT_LIST) -> list[Actor]:
+    """An actor list; cells `actors_csv` guarded against spreadsheets read back as they were."""
+    from .export import unguard  # imported here: export brings pandas, which the list alone does not need
+
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     actors = []
     for row in rows:
-        name = row["name"].strip()
-        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-        actors.append(Actor(name, row.get("kind", "").strip(), tuple(dict.fromkeys((name,) + aliases))))
+        name = unguard(row["name"]).strip()
+        aliases = tuple(a.strip() for a in unguard(row.get("aliases") or "").split("|") if a.strip())
+        actors.append(Actor(name, unguard(row.get("kind") or "").strip(), tuple(dict.fromkeys((name,) + aliases))))
     return actors
 
 
 def actors_csv(actors: list[Actor]) -> bytes:
-    """An actor list as `data/actors.csv` holds it (name, kind, aliases joined by "|")."""
+    """An actor list as `data/actors.csv` holds it (name, kind, aliases joined by "|").
+
+    A cell a spreadsheet would run as a formula (a name or first alias typed as
+    `=HYPERLINK(...)`) gets a leading quote, as in every other download (`export.guard_formula`);
+    `load_actors` takes it away again."""
+    from .export import guard_formula
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "kind", "aliases"])
     for actor in actors:
-        writer.writerow([actor.name, actor.kind, "|".join(a for a in actor.aliases if a != actor.name)])
+        aliases = "|".join(a for a in actor.aliases if a != actor.name)
+        writer.writerow([guard_formula(actor.name), guard_formula(actor.kind), guard_formula(aliases)])
     return out.getvalue().encode("utf-8")
 
 
@@ -250,8 +260,11 @@ def actor_names(mentions: list[ActorMention]) -> list[str]:
 
 # --- names the list does not know -----------------------------------------------------
 
+# Between two words: spaces, or spaces, a connector and maybe spaces. (Written as "\s+(?:of|...)?\s*"
+# it matched the same, but tried every split of a run of spaces between the two quantifiers:
+# quadratic in the run.)
 _CAPITALISED = re.compile(
-    r"\b(?:[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])(?:\s+(?:of|the|for|and|de|von|van|al)?\s*[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])*")
+    r"\b(?:[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])(?:\s+(?:(?:of|the|for|and|de|von|van|al)\s*)?[A-ZÀ-ÞĀ-ſА-ЯЁІЎ][\w’'.-]*[\w])*")
 _STOP = {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This", "That", "But",
          "And", "As", "Since", "According", "During", "After", "Although", "However", "Many", "Some",
          "Several", "Thousands", "Dozens", "Nearly", "More", "Other", "Read", "See", "With", "Photo",
@@ -270,7 +283,11 @@ def suggest(documents, index: ActorIndex, limit: int = 50):
     """Capitalised names the list lacks: (name, count, example passage), most frequent first.
 
     Passages in headline case are passed over (every word is capitalised there), and
-    so are date words and a capital that only opens a sentence."""
+    so are date words and a capital that only opens a sentence.
+
+    The work is in proportion to the text: a capitalised run is checked against the listed
+    names of its passage by bisection (they come in text order and do not overlap), not
+    against each of them, and words are stripped from its ends by moving an index."""
     from .grammar import MONTHS, WEEKDAYS
 
     calendar = {w.capitalize() for w in list(MONTHS) + list(WEEKDAYS)}
@@ -281,15 +298,22 @@ def suggest(documents, index: ActorIndex, limit: int = 50):
             passage = doc.text[s:e]
             if _headline(passage):
                 continue
-            known = [(m.start, m.end) for m in index.find(passage)]
+            known = index.find(passage)
+            known_starts = [k.start for k in known]
+            known_ends = [k.end for k in known]  # increasing too: mentions do not overlap
             for m in _CAPITALISED.finditer(passage):
-                if any(a < m.end() and m.start() < b for a, b in known):
+                # the first listed name ending after m starts overlaps m if it starts before m ends
+                j = bisect.bisect_right(known_ends, m.start())
+                if j < len(known) and known_starts[j] < m.end():
                     continue
                 words = [_POSSESSIVE.sub("", w).strip(".’'") for w in m.group().split()]
-                while words and (words[0] in _STOP or words[0] in _CONNECTORS or words[0] in calendar):
-                    words = words[1:]
-                while words and (words[-1] in _CONNECTORS or words[-1] in calendar):
-                    words = words[:-1]
+                first, last = 0, len(words)
+                while first < last and (words[first] in _STOP or words[first] in _CONNECTORS
+                                        or words[first] in calendar):
+                    first += 1
+                while first < last and (words[last - 1] in _CONNECTORS or words[last - 1] in calendar):
+                    last -= 1
+                words = words[first:last]
                 name = " ".join(words)
                 if len(name) < 3 or (len(words) == 1 and m.start() == 0 and m.group() == name):
                     continue  # a capital at the start of a sentence says nothing

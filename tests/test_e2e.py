@@ -90,7 +90,7 @@ def open_page(browser, url, ready="h3:has-text('statement')"):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page.goto(url)
     page.wait_for_selector(ready, timeout=60000)
-    page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule", timeout=30000)
+    page.wait_for_selector("[data-testid=stVegaLiteChart] svg g.mark-rule line", state="attached", timeout=30000)
     return page
 
 
@@ -400,4 +400,42 @@ def test_no_label_made_from_documents_sends_the_browser_anywhere(hostile_server,
     assert foreign == []
     assert page.locator("img[src*='203.0.113.9'], a[href*='203.0.113.9']").count() == 0
     page.screenshot(path=str(OUTPUT / "e2e-hostile-labels.png"), full_page=True)
+    page.close()
+
+
+def plot_height(page) -> float:
+    """The plot's own height: from the top of the chart's marks area to its time axis."""
+    svg = page.locator("[data-testid=stVegaLiteChart] svg").first.bounding_box()
+    axis = page.locator("[data-testid=stVegaLiteChart] svg g[aria-roledescription=axis][aria-label^='X-axis']").first
+    return axis.bounding_box()["y"] - svg["y"]
+
+
+def boxes_overlap(boxes) -> list:
+    boxes = sorted(boxes, key=lambda b: b["y"])
+    return [(a, b) for a, b in zip(boxes, boxes[1:]) if a["y"] + a["height"] > b["y"] + 1]
+
+
+@pytest.mark.parametrize("query", ["q=Referendum", "actor=Marie+Struthers", "lanes=Outlet", "lanes=None"])
+def test_every_filter_state_draws_its_marks_in_a_plot_with_room(server, browser, query):
+    page = open_page(browser, f"{server}/?{query}")
+    settle(page)
+    assert plot_height(page) >= 40
+    names = page.locator("[data-testid=stVegaLiteChart] svg g[aria-label^='Y-axis'] text")
+    shown = [box for box, text in zip([n.bounding_box() for n in names.all()], svg_texts(names)) if text]
+    assert boxes_overlap(shown) == []  # no lane name printed over another
+    page.screenshot(path=str(OUTPUT / f"e2e-lanes-{query.replace('=', '-').replace('+', '-')}.png"), full_page=True)
+    page.close()
+
+
+def test_the_seed_page_labels_its_happenings_and_marks_the_1994_start(server, browser):
+    page = open_page(browser, f"{server}/?lanes=None")
+    settle(page)
+    words = [t for t in svg_texts(page.locator("[data-testid=stVegaLiteChart] svg g.mark-text text")) if len(t) > 3]
+    assert len(words) >= 10 and any(t.startswith("◀ since 1994") for t in words), words
+    labels = page.locator("[data-testid=stVegaLiteChart] svg g.mark-text text").all()
+    boxes = [b for b in (label.bounding_box() for label in labels) if b and b["width"] > 0]
+    for i, a in enumerate(boxes):  # no label printed over another
+        for b in boxes[i + 1:]:
+            assert (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
+                    or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1), (a, b)
     page.close()

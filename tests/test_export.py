@@ -47,10 +47,33 @@ def test_timelinejs_has_a_slide_per_resolved_happening(seed_table):
     assert year["start_date"] == {"year": 2024, "display_date": "2024"}
     sanctions = slides[seed_table[(seed_table.mention == "August 2020") & seed_table.doc_id.str.startswith("001")]
                        .iloc[0].happening_id]
-    assert sanctions["end_date"]["display_date"] == "28 January 2022"  # since August 2020: still going when reported
+    # since August 2020: open, never closed at the last report, and said so
+    assert "end_date" not in sanctions and sanctions["start_date"]["display_date"] == "August 2020"
+    assert "Since August 2020, still going when last reported (28 January 2022)" in sanctions["text"]["text"]
+    power = slides[seed_table[seed_table.mention == "1994"].iloc[0].happening_id]
+    assert "end_date" not in power and power["start_date"] == {"year": 1994, "display_date": "1994"}
+    assert data["title"]["text"]["text"] == f"{len(slides)} happenings"
+    one = export.timelinejs(seed_table[seed_table.happening_id == december.happening_id])
+    assert one["title"]["text"]["text"] == "1 happening"
     grouped = json.loads(export.to_timelinejs(seed_table, group="source"))
     assert {s.get("group") for s in grouped["events"]} <= {"RFE/RL", "Belsat", "Pozirk",
                                                           "Voice of America (Russian service), reposted"}
+    assert all("group" not in s for s in export.timelinejs(seed_table, group="none")["events"])
+
+
+def test_timelinejs_groups_a_happening_under_the_actor_its_clause_names():
+    import pandas as pd
+
+    row = {c: "" for c in ("event_id", "doc_id", "title", "source", "url", "published", "reference_source", "passage",
+                           "passage_cut", "mention", "type", "timex", "date_start", "date_end", "granularity", "modifier",
+                           "relation", "rule", "cue", "actors", "actor_mentions", "what", "happening_id", "corrected")}
+    row.update(event_id="e1", doc_id="d", passage="Lukashenka's critics said the U.S. State Department designated "
+               "the plant on 2 August 2021.", date_start="2021-08-02", date_end="2021-08-02", granularity="day",
+               relation="at", actors="Alyaksandr Lukashenka | U.S. State Department",
+               what="the U.S. State Department designated the plant", happening_id="h1", published="2021-08-03",
+               passage_start=0, passage_end=90, mention_start=70, mention_end=83)
+    slide = export.timelinejs(pd.DataFrame([row]))["events"][0]
+    assert slide["group"] == "U.S. State Department"
 
 
 def test_timelinejs_escapes_document_text(seed_table):
