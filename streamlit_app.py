@@ -7,6 +7,7 @@ import math
 import os
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -385,7 +386,14 @@ def paged(total: int, key: str, size: int) -> slice:
     return slice((page - 1) * size, min(page * size, total))
 
 
-linked_docs = set(seed_texts)  # the shared corpus's articles: a link to one opens in a new page
+# A card's "whole article" link opens the shared corpus's article with the view's filters kept.
+# Following a link reloads the page, which starts a new session: a reader with articles,
+# corrections or actors of their own would lose them, so their cards send them to the Article
+# view above instead (which switches in place).
+own_data = bool(read or fixes or added_actors)
+linked_docs = set() if own_data else set(seed_texts)
+keep = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)
+                  if k not in ("view", "doc", "event", "happening", "page", "table-page")])
 
 # --- passages, the table, or one article -------------------------------------------------------------
 
@@ -399,8 +407,11 @@ with main:
                                 label_visibility="collapsed") or "Passages"
     if view == "Passages":
         st.subheader(heading)
+        if own_data:
+            st.caption("To read a whole article, choose the Article view above: a link would reload the page "
+                       "and lose your articles, corrections and actors.")
         rows = paged(len(positions), "page", PAGE_SIZE)
-        st.html("".join(data.cards(positions[rows], chosen.q, linked_docs)))
+        st.html("".join(data.cards(positions[rows], chosen.q, linked_docs, keep)))
     elif view == "Table":
         kind = st.radio("One row a", ["happening", "dated statement"], key="rows", bind="query-params", horizontal=True)
         frame = data.table_view(kind, positions)
@@ -418,7 +429,7 @@ with main:
             selected = (data.mentions_of(chosen_rows["happening_id"]) if kind == "happening"
                         else table.index.get_indexer(chosen_rows.index))
             st.subheader(render.plural(len(selected), "passage") + " of the selected rows")
-            st.html("".join(data.cards(selected[:PAGE_SIZE], chosen.q, linked_docs)))
+            st.html("".join(data.cards(selected[:PAGE_SIZE], chosen.q, linked_docs, keep)))
     else:
         documents = data.documents()
         doc_ids = list(documents.index)
@@ -433,7 +444,7 @@ with main:
             st.info("This table was built without its texts: build it with --texts and name the file in "
                     "EVENTS_TEXTS to read whole articles. Its dated statements:")
         st.subheader(render.plural(int((table["doc_id"] == doc).sum()), "dated statement") + " in this article")
-        st.html("".join(data.cards(np.flatnonzero((table["doc_id"] == doc).to_numpy()), chosen.q, linked_docs)))
+        st.html("".join(data.cards(np.flatnonzero((table["doc_id"] == doc).to_numpy()), chosen.q, linked_docs, keep)))
 
 with side:
     st.subheader("Download")
@@ -448,88 +459,93 @@ with side:
     st.download_button("TimelineJS (JSON)", made(lambda t: export.to_timelinejs(t, group=lanes)), "timeline.json",
                        "application/json")
 
-    with st.expander(f"Corrections ({len(fixes)})"):
-        st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
-                   "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
-        candidates = list(data.column("event_id")[positions[:200]])
-        if candidates:
-            with st.form("correct"):
-                event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
-                row = data.row(data.position_of(event))
-                start = st.date_input("From", value=day_or_none(row.date_start),
-                                      min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
-                end = st.date_input("To", value=day_or_none(row.date_end),
-                                    min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
-                precision = st.selectbox("Precision", filters.PRECISION_ORDER,
-                                         index=filters.PRECISION_ORDER.index(row.granularity)
-                                         if row.granularity in filters.PRECISION_ORDER else 1)
-                who = st.multiselect("Actors", sorted(set(opts.actors) | {a.name for a in added_actors}),
-                                     default=[a for a in row.actors.split(" | ") if a])
-                drop = st.checkbox("Drop it: it is no dated statement")
-                if st.form_submit_button("Save the correction"):
-                    fix = corrections.Correction(event, start.isoformat() if start else "", end.isoformat() if end else "",
-                                                 precision, tuple(who), drop)
-                    why = corrections.check(fix)
-                    if why:
-                        st.html(render.notices([("error", f"Not saved: {why}.")]))
-                    else:
-                        fixes[event] = fix
-                        st.rerun()
-        if fixes:
-            st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
-            # a correction can always be taken back, whatever it did to the table
-            undo = st.selectbox("Undo a correction", list(fixes), key="undo-pick",
-                                format_func=lambda e: data.describe_event(e) if e in data.event_ids
-                                else f"{e} (no such dated statement)")
-            if st.button("Undo it"):
-                fixes.pop(undo, None)
-                st.rerun()
-        # a fresh key after every file read: the uploader empties, and a file that adds nothing
-        # cannot make the page rerun for as long as it sits in the widget
-        loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],
-                                  key=f"fixes-{st.session_state.get('fixes-generation', 0)}")
-        if loaded:
-            found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES])
-            release([loaded])
-            new = {k: v for k, v in found.items() if fixes.get(k) != v}
-            room = max(corrections.MAX_CORRECTIONS - len(fixes), 0)
-            fresh = [k for k in new if k not in fixes]
-            for k in fresh[room:]:
-                del new[k]
-            fixes.update(new)
-            said = [str(p) for p in trouble]
-            if len(fresh) > room:
-                said.append(f"{safe_name(loaded.name)}: a session holds at most {corrections.MAX_CORRECTIONS:,} "
-                            f"corrections; {len(fresh) - room:,} were left out")
-            if not new:
-                said.append(f"{safe_name(loaded.name)}: adds no correction this session does not hold already")
-            st.session_state["upload_notes"] = said
-            st.session_state["fixes-generation"] = st.session_state.get("fixes-generation", 0) + 1
-            st.rerun()
 
-    with st.expander("Actors the list lacks"):
-        # found on demand, once per set of articles and list: it reads whole texts
-        shown_docs = [d for d in pd.unique(data.column("doc_id")[positions]) if d in texts][:SUGGEST_DOCUMENTS]
-        asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
-        found = st.session_state.get("suggested", {}).get(asked)
-        if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
-                                       disabled=not shown_docs):
-            try:  # whole texts are read: in a reader's worker, within its limits
-                found = workers.run_isolated("suggest", [(d, *texts[d]) for d in shown_docs], tuple(added_actors), 15)
-                st.session_state["suggested"] = {asked: found}
-            except workers.WorkFailed as failed:
-                st.html(render.notices([("error", f"Finding names {failed.reason()}. Filter to fewer articles.")]))
-        if found:
-            with st.form("add-actor"):
-                name = st.selectbox("Name", [n for n, _, _ in found],
-                                    format_func=lambda n: f"{n} ({dict((x, c) for x, c, _ in found)[n]}×)")
-                kind = st.selectbox("Kind", KINDS)
-                aliases = st.text_input("Other spellings, joined by |")
-                if st.form_submit_button("Add to this session's actors"):
-                    added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
-                                                                                          if a.strip()]))))
-                    st.session_state["suggested"] = {(asked[0], (*asked[1], name)): [f for f in found if f[0] != name]}
+# Full width, below the view: a form in the narrow download column cut statements and names.
+# The expanders' labels do not change, so they stay open across saves.
+work_left, work_right = st.columns(2)
+with work_left.expander("Corrections", expanded=bool(fixes)):
+    st.caption(f"{render.plural(len(fixes), 'correction')} in this session.")
+    st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
+               "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
+    candidates = list(data.column("event_id")[positions[:200]])
+    if candidates:
+        with st.form("correct"):
+            event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
+            row = data.row(data.position_of(event))
+            start = st.date_input("From", value=day_or_none(row.date_start),
+                                  min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+            end = st.date_input("To", value=day_or_none(row.date_end),
+                                min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+            precision = st.selectbox("Precision", filters.PRECISION_ORDER,
+                                     index=filters.PRECISION_ORDER.index(row.granularity)
+                                     if row.granularity in filters.PRECISION_ORDER else 1)
+            named = [a for a in row.actors.split(" | ") if a]
+            who = st.multiselect("Actors", sorted(set(opts.actors) | {a.name for a in added_actors}), default=named)
+            drop = st.checkbox("Drop it: it is no dated statement")
+            if st.form_submit_button("Save the correction"):
+                fix = corrections.Correction(event, start.isoformat() if start else "", end.isoformat() if end else "",
+                                             precision, tuple(who) if set(who) != set(named) else None, drop)
+                why = corrections.check(fix)
+                if why:
+                    st.html(render.notices([("error", f"Not saved: {why}.")]))
+                else:
+                    fixes[event] = fix
                     st.rerun()
-        elif found is not None:
-            st.caption("Every capitalised name in these articles is on the list.")
-        st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")
+    if fixes:
+        st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
+        # a correction can always be taken back, whatever it did to the table
+        undo = st.selectbox("Undo a correction", list(fixes), key="undo-pick",
+                            format_func=lambda e: data.describe_event(e) if e in data.event_ids
+                            else f"{e} (no such dated statement)")
+        if st.button("Undo it"):
+            fixes.pop(undo, None)
+            st.rerun()
+    # a fresh key after every file read: the uploader empties, and a file that adds nothing
+    # cannot make the page rerun for as long as it sits in the widget
+    loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],
+                              key=f"fixes-{st.session_state.get('fixes-generation', 0)}")
+    if loaded:
+        found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES], name=safe_name(loaded.name))
+        release([loaded])
+        new = {k: v for k, v in found.items() if fixes.get(k) != v}
+        room = max(corrections.MAX_CORRECTIONS - len(fixes), 0)
+        fresh = [k for k in new if k not in fixes]
+        for k in fresh[room:]:
+            del new[k]
+        fixes.update(new)
+        said = [str(p) for p in trouble]
+        if len(fresh) > room:
+            said.append(f"{safe_name(loaded.name)}: a session holds at most {corrections.MAX_CORRECTIONS:,} "
+                        f"corrections; {len(fresh) - room:,} were left out")
+        if not new:
+            said.append(f"{safe_name(loaded.name)}: adds no correction this session does not hold already")
+        st.session_state["upload_notes"] = said
+        st.session_state["fixes-generation"] = st.session_state.get("fixes-generation", 0) + 1
+        st.rerun()
+
+with work_right.expander("Actors the list lacks"):
+    # found on demand, once per set of articles and list: it reads whole texts
+    shown_docs = [d for d in pd.unique(data.column("doc_id")[positions]) if d in texts][:SUGGEST_DOCUMENTS]
+    asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
+    found = st.session_state.get("suggested", {}).get(asked)
+    if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
+                                   disabled=not shown_docs):
+        try:  # whole texts are read: in a reader's worker, within its limits
+            found = workers.run_isolated("suggest", [(d, *texts[d]) for d in shown_docs], tuple(added_actors), 15)
+            st.session_state["suggested"] = {asked: found}
+        except workers.WorkFailed as failed:
+            st.html(render.notices([("error", f"Finding names {failed.reason()}. Filter to fewer articles.")]))
+    if found:
+        with st.form("add-actor"):
+            name = st.selectbox("Name", [n for n, _, _ in found],
+                                format_func=lambda n: f"{n} ({dict((x, c) for x, c, _ in found)[n]}×)")
+            kind = st.selectbox("Kind", KINDS)
+            aliases = st.text_input("Other spellings, joined by |")
+            if st.form_submit_button("Add to this session's actors"):
+                added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
+                                                                                      if a.strip()]))))
+                st.session_state["suggested"] = {(asked[0], (*asked[1], name)): [f for f in found if f[0] != name]}
+                st.rerun()
+    elif found is not None:
+        st.caption("Every capitalised name in these articles is on the list.")
+    st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")

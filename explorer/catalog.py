@@ -133,12 +133,13 @@ class Catalog:
         """The table's row at position `i`, as a named tuple."""
         return self._row(*(column[i] for column in self._columns))
 
-    def cards(self, positions, query: str = "", linked_docs=None) -> list[str]:
+    def cards(self, positions, query: str = "", linked_docs=None, keep: str = "") -> list[str]:
         """Passage cards (HTML) of the rows at `positions`, the text search's hits marked;
-        `linked_docs`: the documents whose article a link may open (all when None)."""
+        `linked_docs`: the documents whose article a link may open (all when None); `keep`:
+        the query string of the view, kept in those links."""
         out = []
         for i in np.asarray(positions, dtype=np.int64).tolist():
-            key = (i, query)
+            key = (i, query, keep)
             card = self._cards.get(key)
             if card is None:
                 if len(self._cards) >= MAX_KEPT_CARDS:
@@ -146,6 +147,6 @@ class Catalog:
                 row = self.row(i)
                 card = self._cards[key] = render.passage_card(
                     row, self.view.iloc[self.happening_of[i]], query,
-                    doc_link=linked_docs is None or row.doc_id in linked_docs)
+                    doc_link=linked_docs is None or row.doc_id in linked_docs, keep=keep)
             out.append(card)
         return out

@@ -202,7 +202,7 @@ def reading(row) -> str:
             + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) + "</dl></details>")
 
 
-def passage_card(row, happening=None, query: str = "", doc_link: bool = True) -> str:
+def passage_card(row, happening=None, query: str = "", doc_link: bool = True, keep: str = "") -> str:
     """One event of the passage list (a row of the events table) as HTML: the date in words,
     the passage with date words, actor names and the text search's hits marked, the source,
     how the date was read, and a line on the happening it dates (a row of `happenings.view`)
@@ -218,7 +218,7 @@ def passage_card(row, happening=None, query: str = "", doc_link: bool = True) ->
     actors = escape(row.actors) if row.actors else "no actor named"
     cut = getattr(row, "passage_cut", "")  # the sentence goes on: a window of it is shown
     corrected = ' · <span class="corrected">corrected</span>' if getattr(row, "corrected", "") else ""
-    link = f"?view=Article&doc={quote(row.doc_id)}&event={quote(row.event_id)}"
+    link = f"?{keep + '&' if keep else ''}view=Article&doc={quote(row.doc_id)}&event={quote(row.event_id)}"
     article = f' · <a href="{escape(link)}" target="_self">the whole article</a>' if doc_link else ""
     return (
         f'<div class="event" id="event-{escape(row.event_id)}" data-event-id="{escape(row.event_id)}">'

@@ -488,7 +488,7 @@ def test_a_corrections_file_that_adds_nothing_is_said_once_and_the_uploader_empt
 
 def test_a_facet_button_shows_an_outlet_named_in_markdown_as_written(tmp_path, monkeypatch, seed_table):
     table = seed_table.copy()
-    hostile = {"Belsat": "![px](https://evil.example/pill.png)", "Pozirk": ":red[**Verify at evil.example**]"}
+    hostile = {"Belsat": "![p](https://e.x/p.png)", "Pozirk": ":red[**Verify e.x**]"}  # short: not cut
     table["source"] = table["source"].replace(hostile)
     path = tmp_path / "events.csv"
     table.to_csv(path, index=False)
@@ -533,3 +533,27 @@ def test_a_long_outlet_name_is_cut_to_fit_its_button_with_its_count_kept(tmp_pat
     monkeypatch.setenv("EVENTS_TABLE", str(path))
     labels = [option.content for pills in run().get("button_group") for option in pills.proto.options]
     assert any(unescape(label) == "Voice of America (Russian s… · 25" for label in labels), labels
+
+
+def test_a_saved_correction_keeps_actors_untouched_and_the_panel_open(seed_table):
+    december = seed_table[seed_table.mention == "December 10"].iloc[0]
+    at = run({"event": [december.event_id]})
+    at.date_input[0].set_value(date(2021, 12, 9))
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    fix = at.session_state["corrections"][december.event_id]
+    assert fix.actors is None and fix.date_start == "2021-12-09"  # the actors were not touched: not set
+    panel = next(e for e in at.expander if e.label == "Corrections")
+    assert panel.proto.expanded
+
+
+def test_card_links_keep_the_filters_and_a_session_with_its_own_articles_gets_none():
+    at = run({"actor": ["Ihar Kenyukh"]})
+    links = re.findall(r'href="(\?[^"]*view=Article[^"]*)"', passages_html(at))
+    assert links and all(html.unescape(link).startswith("?actor=Ihar+Kenyukh&view=Article") for link in links)
+
+    def upload(at):
+        at.sidebar.get("file_uploader")[0].set_value([("raid.txt", b"Raid\nPolice came on 28 October 2020.", "text/plain")])
+
+    mine = run(setup=upload)
+    assert "view=Article" not in passages_html(mine)
+    assert any("choose the Article view above" in c.value for c in mine.caption)

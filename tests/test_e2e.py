@@ -356,9 +356,10 @@ def test_readers_get_no_developer_menu_and_keep_their_own_theme(server, browser)
 
 
 HOSTILE_LABELS = {  # outlet, title and actor values that Markdown would turn into requests, links or colour
-    "source": {"Belsat": "![px](http://203.0.113.9/pill.png)", "Pozirk": ":red[**Verify at evil.example**]"},
+    # short enough to be shown whole on a facet button (longer ones are cut to fit)
+    "source": {"Belsat": "![p](http://203.0.113.9/p)", "Pozirk": ":red[**Verify evil.x**]"},
     "title": "[Open](http://203.0.113.9/title) ![t](http://203.0.113.9/title.png)",
-    "actor": "![a](http://203.0.113.9/actor.png)",
+    "actor": "![a](http://203.0.113.9/a)",
 }
 
 
