@@ -189,7 +189,6 @@ with st.sidebar:
         read = articles.read(workers.read_isolated,
                              progress=lambda done, total: bar.progress(done / total, text=f"Read {done} of {total}"))
         bar.empty()
-        notes = notes + facts_editor(articles, read)
 
 upload_texts = {r.doc_id: (r.text, u.facts["title"]) for u, r in read if not r.skipped}
 texts = {**seed_texts, **upload_texts}
@@ -280,6 +279,11 @@ if in_force:
     left, right = st.columns([5, 1])
     left.html(render.notices([("info", "Filtered to " + "; ".join(in_force) + ".")]))
     right.button("Clear the filters", on_click=clear_filters, width="stretch")
+
+if read:  # full width: the sidebar had room for the file name and little else
+    with st.expander(f"Your articles ({len(read)}): publication date, title, outlet and address; "
+                     "delete a row to remove the file", expanded=True):
+        notes = notes + facts_editor(articles, read)
 
 problems, repairs = uploads.report(read)
 if problems or repairs or notes:

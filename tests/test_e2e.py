@@ -440,3 +440,17 @@ def test_the_seed_page_labels_its_happenings_and_marks_the_1994_start(server, br
             assert (a["x"] + a["width"] <= b["x"] + 1 or b["x"] + b["width"] <= a["x"] + 1
                     or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1), (a, b)
     page.close()
+
+
+def test_the_uploads_table_shows_every_fact_without_sideways_scrolling(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server)
+    page.wait_for_selector("[data-testid=stFileUploaderDropzoneInput]", state="attached", timeout=60000)
+    page.locator("[data-testid=stSidebarUserContent] [data-testid=stFileUploaderDropzoneInput]").set_input_files(files=[
+        {"name": "raid.txt", "mimeType": "text/plain", "buffer": b"Raid\nPolice came on 28 October 2020 to the flat."}])
+    table = page.locator("[data-testid=stMain] [data-testid=stDataFrame], [data-testid=stMain] [data-testid=stDataFrameResizable]")
+    expect(table.first).to_be_visible(timeout=60000)
+    # in the main column, not the 260 px sidebar: six columns of about 120 px each are all in view
+    assert table.first.bounding_box()["width"] >= 700
+    page.screenshot(path=str(OUTPUT / "e2e-uploads-table.png"))
+    page.close()
