@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
+import errno
 import io
 import os
 import re
@@ -43,7 +44,6 @@ MAX_URL = 2000
 # What a file that is not UTF-8 may be in: the code pages Cyrillic and Western news
 # has been saved in. Detection chooses among these (charset-normalizer).
 LEGACY_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic", "cp1252", "latin_1"]
-MOSTLY_UTF8 = 0.2  # at most this share of bytes not UTF-8: a UTF-8 file with pasted-in segments
 BINARY_SHARE = 0.02  # more than this share of control bytes at the head: not text
 
 csv.field_size_limit(MAX_MANIFEST_BYTES)  # one field may be the whole file; it is capped after reading
@@ -145,6 +145,28 @@ def _plausible_words(text: str) -> int:
     return good
 
 
+# Characters a UTF-8 news text in these languages is written in: Latin letters, Cyrillic,
+# typographic punctuation (“ ” — … « » no-break space), currency signs, №.
+_TEXT_BLOCKS = "\u00a0-\u024f\u0400-\u04ff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f"
+_STRAY = "\udc80-\udcff"  # a byte that is not UTF-8, as "surrogateescape" keeps it
+_UTF8_CHARACTER = re.compile(f"[^\\x00-\\x7f{_STRAY}]")
+_UTF8_ON_ITS_OWN = re.compile(f"(?<![{_STRAY}])[{_TEXT_BLOCKS}](?![{_STRAY}])")
+
+
+def _written_in_utf8(body: bytes) -> bool:
+    """Whether a file's characters that read as UTF-8 (beside bytes that do not) were written
+    in UTF-8: a UTF-8 text with passages pasted in from files in other code pages. Byte pairs
+    of a code page can form UTF-8 by accident ("Сі" in cp1251, "рак" in cp866), but such a
+    character touches the code page's bytes of its word, or is one no text here uses (CJK);
+    a real one stands among ASCII or other UTF-8, in these scripts and punctuation. The file
+    is UTF-8 when real ones outnumber the rest, whatever share of it the pasted passages take
+    (a share limit sent long passages, and short articles around one, to a single code page)."""
+    text = body.decode("utf-8", errors="surrogateescape")
+    every = _UTF8_CHARACTER.subn("", text)[1]
+    own = _UTF8_ON_ITS_OWN.subn("", text)[1]
+    return own > every - own
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Text of a file and, when it was not plain UTF-8, what it was decoded as."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -153,9 +175,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     runs = _invalid_utf8(body)
     if not runs:
         return body.decode("utf-8"), None
-    stray = sum(b - a for a, b in runs)
-    non_ascii = len(body) - len(body.decode("ascii", errors="ignore"))
-    if non_ascii > stray and stray <= MOSTLY_UTF8 * len(body):  # real UTF-8 characters too: a pasted-in segment
+    if _written_in_utf8(body):  # real UTF-8 characters too: segments pasted in from other files
         return _repair_segments(body, runs)
     return _legacy(data)
 
@@ -438,7 +458,8 @@ class Plan:
     problems: list[Problem]
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file-system entry that is not a regular file is, in words."""
     return ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
             else "not a regular file")
@@ -461,14 +482,24 @@ def _regular_file(folder: Path, entry: os.DirEntry) -> str | None:
         mode = os.stat(path).st_mode
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    return None if stat.S_ISREG(mode) else f"{_kind(mode)}, not a file; not read"
+    return None if stat.S_ISREG(mode) else f"{file_kind(mode)}, not a file; not read"
 
 
 def read_file(path: str | Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """A file's bytes; ValueError when it is larger than `limit` (its size is read from
-    the file system first, so a huge file is never read)."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    the file system first, so a huge file is never read) or is not a regular file (a named
+    pipe would block the read forever, a device never end it: refused without opening it)."""
+    mode = os.stat(path).st_mode  # FileNotFoundError as open's
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{file_kind(mode)}, not a file; not read")
+    # O_NONBLOCK: should it have been swapped for a pipe since, opening it does not wait
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+        status = os.fstat(f.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError(f"{file_kind(status.st_mode)}, not a file; not read")
+        size = status.st_size
         if size > limit:
             raise ValueError(too_large(size, limit))
         data = f.read(limit + 1)

@@ -147,3 +147,37 @@ def test_a_byline_in_a_text_file_is_its_publication_date_not_an_event():
     doc = build_document("raid.txt", text.encode())
     assert (doc.published, doc.reference_source) == (date(2025, 6, 21), "dateline")
     assert list(events_table([doc]).mention) == ["last week"]
+
+
+# UTF-8 articles with a passage pasted in from a Windows-1251 file
+UTF8_RU = "Правозащитница Алеся рассказала о задержаниях 28 октября 2020 года в Минске.\n"
+UTF8_EN = "Police in Minsk detained dozens of people at a “peaceful” rally — the human rights group said.\n"
+CP1251_RU = ("Минск. Алеся Беляцкий и правозащитники «Весны» сообщили о задержаниях сотен участников "
+             "мирных акций в августе.\n")
+
+
+@pytest.mark.parametrize("around, pasted", [(UTF8_RU, 1), (UTF8_EN * 5 + UTF8_RU, 20), (UTF8_RU, 20)],
+                         ids=["short", "long", "long-in-russian"])
+def test_a_utf8_article_with_a_pasted_cp1251_passage_is_read_part_by_part(around, pasted):
+    """Each part in its own encoding, however much of the file the pasted passage is: a long
+    one had the whole file read in one code page (“ as вЂњ, or "Алеся" as "јлес€" in
+    mac_cyrillic), a short article was skipped as not text."""
+    data = around.encode() + (CP1251_RU * pasted).encode("cp1251") + around.encode()
+    d = build_document("mixed.txt", data)
+    assert d.text == (around + CP1251_RU * pasted + around).strip()
+    assert d.repairs == ["decoded as utf-8 with 1 segment in cp1251"]
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "be"])
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "cp866"])
+def test_a_legacy_file_whose_byte_pairs_look_like_utf8_is_read_whole_in_its_code_page(language, encoding):
+    """Byte pairs of a code page that happen to form UTF-8 ("Сі" in cp1251, whole words in
+    cp866) do not make a file UTF-8 with pasted segments, however many there are."""
+    from babel import Locale
+
+    names = Locale.parse(language)
+    text = " ".join([*names.territories.values(), *names.languages.values()])
+    for case in (text, text.upper()):
+        data = case.encode(encoding, errors="ignore")
+        d = build_document("legacy.txt", data)
+        assert d.text == " ".join(data.decode(encoding).split()) and d.repairs == [f"decoded as {encoding}"]
