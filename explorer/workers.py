@@ -58,6 +58,9 @@ WORKERS, MEMORY_LIMIT = pool_size(os.cpu_count())
 NICENESS = 10
 REPLY_GRACE = 30.0  # seconds a reader process may take beyond a job's wall time to answer
 
+# What a job may import late (grouping loads scikit-learn): loaded once in the reader process,
+# so a worker's memory limit is spent on the job, not on mapping libraries.
+PRELOAD = ("explorer.happenings", "sklearn.feature_extraction.text", "scipy.sparse")
 # The jobs a reader process runs, by name: nothing else can be asked of it.
 JOBS = {
     "read": ("explorer.events", "map_document"),
@@ -202,7 +205,7 @@ def serve() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt the replies
     requests = sys.stdin.buffer
     os.nice(NICENESS)
-    for module, _ in set(JOBS.values()):
+    for module in sorted({m for m, _ in JOBS.values()} | set(PRELOAD)):
         importlib.import_module(module)  # loaded once here, not in every forked worker
     fork = multiprocessing.get_context("fork")
     while True:

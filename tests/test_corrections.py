@@ -208,24 +208,19 @@ def test_build_reports_each_bad_line_and_applies_the_rest(tmp_path, seed_table):
     assert table.date_start[table.date_start != ""].map(DAY.fullmatch).all()
 
 
-@pytest.mark.parametrize("kind", ["folder", "binary", "fifo", "empty", "no event_id", "unreadable"])
+@pytest.mark.parametrize("kind", ["folder", "binary", "fifo", "empty", "no event_id"])
 def test_build_refuses_a_file_that_is_no_corrections_file_in_one_line(tmp_path, kind):
     path = tmp_path / "fixes.csv"
     if kind == "folder":
         path.mkdir()
     elif kind == "fifo":
         os.mkfifo(path)  # opening it would wait for a writer for ever
-    elif kind == "unreadable":
-        path.write_text("event_id\nx\n")
-        path.chmod(0)
-        if os.access(path, os.R_OK):
-            pytest.skip("root reads any file")
     else:
         path.write_bytes({"binary": PNG, "empty": b"", "no event_id": b"id,date_start\nx,2021-01-01\n"}[kind])
     run = build("--out", tmp_path / "e.csv", "--corrections", path, timeout=60)
     said = {"folder": "a folder, not a file", "fifo": "a named pipe (FIFO), not a file",
             "binary": "binary file, not a corrections CSV", "empty": "empty file; no corrections in it",
-            "no event_id": "has no 'event_id' column; it was ignored", "unreadable": "cannot be read: Permission denied"}
+            "no event_id": "has no 'event_id' column; it was ignored"}
     assert run.returncode == 2
     assert run.stderr == f"python -m explorer: error: {path}: {said[kind]}\n"
     assert not (tmp_path / "e.csv").exists()
