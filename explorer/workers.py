@@ -58,6 +58,11 @@ WORKERS, MEMORY_LIMIT = pool_size(os.cpu_count())
 NICENESS = 10
 REPLY_GRACE = 30.0  # seconds a reader process may take beyond a job's wall time to answer
 
+# A worker is forked and does one job on one core: numerical libraries start no thread pools,
+# and the allocator keeps few arenas (each thread's arena reserves 64 MB of address space,
+# which the memory limit, RLIMIT_DATA, counts as if it were used).
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "MALLOC_ARENA_MAX": "2"}
 # What a job may import late (grouping loads scikit-learn): loaded once in the reader process,
 # so a worker's memory limit is spent on the job, not on mapping libraries.
 PRELOAD = ("explorer.happenings", "sklearn.feature_extraction.text", "scipy.sparse")
@@ -165,7 +170,7 @@ class _Reader:
     def __init__(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "explorer.workers"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), env={**os.environ, **SINGLE_THREADED})
 
     def ask(self, request: tuple, seconds: float):
         pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)

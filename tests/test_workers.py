@@ -117,3 +117,16 @@ def test_only_named_jobs_run():
 
     with pytest.raises(ValueError):
         workers.run_isolated("os.system", "true")
+
+
+def test_reader_processes_run_numerical_libraries_on_one_thread():
+    """A forked worker does one job on one core; thread pools and per-thread allocator arenas
+    would spend its memory limit on reserved address space (a 10 MB upload's layout failed so)."""
+    workers.read_isolated("raid.txt", GOOD, {"published": PUBLISHED})
+    reader = workers._idle.get()
+    try:
+        environ = dict(item.split("=", 1) for item in
+                       Path(f"/proc/{reader.process.pid}/environ").read_text().split("\0") if "=" in item)
+    finally:
+        workers._idle.put(reader)
+    assert {k: environ.get(k) for k in workers.SINGLE_THREADED} == workers.SINGLE_THREADED
