@@ -106,8 +106,10 @@ def test_a_session_table_laid_out_in_a_worker_is_the_one_laid_out_here(seed_tabl
 def test_a_job_past_its_memory_is_stopped_in_words(seed_table):
     import pytest
 
+    _, data = SHAPES["ordinary article"](100)
+    rows = map_document("big.txt", data, {"published": PUBLISHED, "doc_id": "big"}).rows
     with pytest.raises(workers.WorkFailed) as stopped:
-        workers.run_isolated("session_table", seed_table, [], memory_limit=2 * 2**20)
+        workers.run_isolated("session_table", seed_table, rows, memory_limit=4 * 2**20)
     assert "of memory" in stopped.value.reason() or "stopped while" in stopped.value.reason()
     assert len(workers.run_isolated("session_table", seed_table, [])[0]) == len(seed_table)  # the next job runs
 
