@@ -28,6 +28,24 @@
    server.disconnectedSessionTTL=10 here; the default is 120 s) and another
    reader's visit has let Streamlit drop it, the server process's memory against
    its memory before A came. Twice: the first upload also pays one-time imports.
+5. Issue 19's attacks (`--attack` runs just these): on a fresh real server each, reader A
+   (a) uploads the worst grouping corpus (bench/hostile.py's `grouping_files`: files of 5,000
+       sentences "On 3 March 2023 police <40 made-up words>.", about 1.6 MB each; 10 MB by
+       default, `--attack-mb 30` for the most the session limits take);
+   (b) uploads 800 KB of one sentence `Lukashenka met Zorblat met ...` (after a short dated
+       sentence, so that the article is among those shown), and once it is read opens
+       "Actors the list lacks" and clicks "Find names in the N articles shown";
+   (c) uploads 25 files of a 290-character title and `Lukashenka January ` 5,200 times
+       (99 KB each), and once they are read clicks the "Lanes" radio five times.
+   For (a) and (b): reader B's page loads (fresh browser context, until the chart and the
+   passages are drawn) idle and while A's attack runs (median, max, ratio; target at most
+   2x); for (c) the seconds from each click until the script has finished (the page's
+   `data-test-script-state`). For each: how long A waited, what the page then said, and
+   the peak memory of the server process alone and of its whole tree (the server, its
+   reader processes `python -m explorer.workers` and their forked workers: RSS summed, so
+   pages a fork shares are counted twice), sampled every 0.2 s from its start. An attack
+   not done within --attack-limit seconds (default 240) is reported as not finished and
+   its server stopped; a tree over 8 GB is stopped as well.
 Needs the synthetic corpus of bench/speed.py (built if missing) and Debian's chromium.
 """
 
@@ -36,10 +54,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,8 +104,24 @@ class Server:
         wait_healthy(self.url)
 
     def close(self):
+        """Stop the server, and any of its reader processes and workers still there."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
         self.proc.terminate()
-        self.proc.wait(timeout=20)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # busy in a long computation
+            self.proc.kill()
+            self.proc.wait()
+        for child in children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
 
 
 async def _server_reruns(url: str, rounds: int, widget_key: str | None, values: list[list[str]]) -> list[float]:
@@ -264,14 +300,311 @@ def upload_interference(rounds: int = 5) -> None:
               f"read, {after:.0f} MB after its session closed ({after - start_rss:+.0f} MB; target within 50 MB)")
 
 
+# --- issue 19: attacks on the public page ----------------------------------------------------------
+
+ATTACK_LIMIT = 240.0  # seconds an attack may take before it is reported as not finished
+MEMORY_GUARD = 8 * 2**30  # a server tree past this is stopped (the machine is shared)
+READY = "[data-testid=stVegaLiteChart] svg g.mark-rule"
+ARTICLES = "[data-testid=stSidebarUserContent] [data-testid=stFileUploaderDropzoneInput]"  # not corrections'
+
+
+class Watch:
+    """Peak RSS (MB) of the server process alone and of its whole tree, sampled every 0.2 s
+    in a thread since the last `reset`; the tree is killed past `guard` bytes."""
+
+    def __init__(self, pid: int, guard: int = MEMORY_GUARD):
+        import psutil
+
+        self.process, self.guard = psutil.Process(pid), guard
+        self.server = self.tree = 0.0
+        self.killed = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def sample(self) -> tuple[float, float]:
+        import psutil
+
+        try:
+            server = self.process.memory_info().rss
+            tree = server
+            for child in self.process.children(recursive=True):
+                try:
+                    tree += child.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+        except psutil.NoSuchProcess:
+            return 0.0, 0.0
+        if tree > self.guard and not self.killed:
+            self.killed = True
+            for p in [self.process, *self.process.children(recursive=True)]:
+                try:
+                    p.kill()
+                except psutil.NoSuchProcess:
+                    pass
+        return server / 2**20, tree / 2**20
+
+    def _run(self):
+        while not self._stop.wait(0.2):
+            server, tree = self.sample()
+            self.server, self.tree = max(self.server, server), max(self.tree, tree)
+
+    def reset(self) -> tuple[float, float]:
+        self.server, self.tree = self.sample()
+        return self.server, self.tree
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(2)
+
+
+# Marks in page A the moment its script has run and stopped with `condition` true (a JS
+# expression): window.__doneAt, in the page's Date.now().
+ARM = """(condition) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const state = () => app.getAttribute('data-test-script-state');
+  window.__seenRun = false; window.__doneAt = null;
+  window.__cond = new Function('return (' + condition + ');');
+  const check = () => {
+    if (state() !== 'notRunning') { window.__seenRun = true; return; }
+    if (window.__seenRun && !window.__doneAt && window.__cond()) window.__doneAt = Date.now();
+  };
+  if (!window.__observer) {
+    window.__observer = new MutationObserver(() => window.__check());
+    window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    setInterval(() => window.__check(), 100);
+  }
+  window.__check = check;
+  return Date.now();
+}"""
+# the uploads' facts table: drawn once they are read (in the sidebar, or above the timeline
+# after the layout); the Passages view has no other table
+EDITOR = "!!document.querySelector('[data-testid=stDataFrame], [data-testid=stDataFrameResizable]')"
+NAMES_DONE = ("['Add to this session', 'Every capitalised name', 'Finding names']"
+              ".some(t => document.body.innerText.includes(t))")
+
+
+def names_upload(kb: int = 800) -> tuple[str, bytes]:
+    """(b): one sentence of `Lukashenka met Zorblat met ...`, after a short dated one."""
+    unit = "Lukashenka met Zorblat met "
+    text = "Names\n\nOn 3 March 2023 the talks began. In Minsk " + unit * (kb * 1024 // len(unit)) + "end.\n"
+    return "names.txt", text.encode()
+
+
+def large_rows(files: int = 25) -> list[tuple[str, bytes]]:
+    """(c): a 290-character title line, then `Lukashenka January ` 5,200 times (about 99 KB)."""
+    out = []
+    for n in range(files):
+        title = f"Large rows {n + 1:02} " + "title " * 60
+        out.append((f"rows-{n + 1:02}.txt", (title[:290] + "\n" + "Lukashenka January " * 5200).encode()))
+    return out
+
+
+def _load(browser, url: str, limit: float) -> float | None:
+    """Reader B's page load in a fresh context, in seconds; None if not drawn within `limit`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    try:
+        page.goto(url, timeout=limit * 1000)
+        page.wait_for_selector(READY, timeout=max(limit - (time.perf_counter() - start), 1) * 1000)
+        page.wait_for_selector("h3:has-text('statement')",
+                               timeout=max(limit - (time.perf_counter() - start), 1) * 1000)
+        return time.perf_counter() - start
+    except Exception:  # a timeout, or the server gone
+        return None
+    finally:
+        context.close()
+
+
+def _said(page) -> str:
+    """What page A says: the summary line, and its notices of things stopped or left out."""
+    try:
+        line = page.locator("strong", has_text="Showing").first.inner_text(timeout=5000)
+    except Exception:
+        line = "(no summary line)"
+    try:
+        notes = page.locator(".notice").evaluate_all("els => els.map(e => e.textContent)")
+    except Exception:
+        notes = []
+    notes = [n.strip() for n in notes]
+    key = [n for n in notes if any(w in n for w in ("laying them out", "Finding names", "stopped", "failed"))]
+    rest = [n for n in notes if n not in key]
+    return (line + "".join(f" | {n[:200]}" for n in key[:3])
+            + (f" | and {len(rest)} other notices, the first: {rest[0][:120]}" if rest else ""))
+
+
+def _stats(loads: list[float | None]) -> str:
+    done = [t for t in loads if t is not None]
+    if not done:
+        return f"no load drawn ({len(loads)} tried)"
+    missed = len(loads) - len(done)
+    return (f"median {statistics.median(done):.2f} s, max {max(done):.2f} s over {len(done)} loads"
+            + (f", and {missed} not drawn in time" if missed else ""))
+
+
+def run_attack(kind: str, limit: float, mb: float = 10, rounds: int = 5) -> dict:
+    """One attack by reader A on a fresh server; reader B's loads and the server's memory."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.hostile import grouping_files
+    from explorer.corpus import MB
+    from explorer.uploads import MAX_FILES, MAX_SESSION_BYTES
+
+    if kind == "grouping":  # as many files as fit in `mb` (decimal, as the page counts) and the session's limits
+        per_file = len(grouping_files(1)[0][1])
+        files = grouping_files(max(1, min(int(mb * MB // per_file), MAX_FILES, MAX_SESSION_BYTES // per_file)))
+    elif kind == "names":
+        files = [names_upload()]
+    else:
+        files = large_rows()
+    size = sum(len(d) for _, d in files)
+    result = {"kind": kind, "files": len(files), "mb": size / MB}
+    server = Server(extra=["--server.disconnectedSessionTTL", "10"])
+    watch = Watch(server.proc.pid)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            _load(browser, server.url, 120)  # the server's first page: imports and the seed table
+            idle = [_load(browser, server.url, 60) for _ in range(rounds)] if kind != "rows" else []
+            result["idle"] = idle
+            result["rss_before"] = watch.reset()
+            reader_a = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page_a = reader_a.new_page()
+            page_a.goto(server.url)
+            page_a.wait_for_selector(READY, timeout=120000)
+            page_a.wait_for_selector(ARTICLES, state="attached", timeout=60000)
+            t0 = page_a.evaluate(ARM, EDITOR)
+            started = time.perf_counter()
+            page_a.locator(ARTICLES).set_input_files(
+                files=[{"name": name, "mimeType": "text/plain", "buffer": data} for name, data in files])
+            busy = []
+
+            def wait_for_a(with_loads: bool) -> float | None:
+                """Seconds from t0 until A's page was done, B loading meanwhile if asked; None past the limit."""
+                while time.perf_counter() - started < limit and not watch.killed:
+                    if page_a.evaluate("() => window.__doneAt"):
+                        break
+                    if with_loads:
+                        busy.append(_load(browser, server.url, max(limit - (time.perf_counter() - started), 5)))
+                    else:
+                        page_a.wait_for_timeout(200)
+                done_at = page_a.evaluate("() => window.__doneAt")
+                return (done_at - t0) / 1000 if done_at else None
+
+            if kind == "names":
+                result["read"] = wait_for_a(False)
+                if result["read"] is not None:
+                    page_a.get_by_text("Actors the list lacks").click()
+                    button = page_a.get_by_role("button", name=re.compile("Find names in the"))
+                    button.wait_for(timeout=30000)
+                    result["button"] = button.inner_text()
+                    result["rss_before"] = watch.reset()
+                    t0 = page_a.evaluate(ARM, NAMES_DONE)
+                    started = time.perf_counter()
+                    button.click()
+                    result["seconds"] = wait_for_a(True)
+                    result["names_outcome"] = page_a.evaluate(
+                        "() => ['Add to this session', 'Every capitalised name', 'Finding names']"
+                        ".filter(t => document.body.innerText.includes(t))")
+                    if result["names_outcome"] == ["Finding names"]:
+                        result["names_outcome"] = [page_a.locator(".notice", has_text="Finding names").first.inner_text()]
+            else:
+                result["seconds"] = wait_for_a(kind == "grouping")
+            result["busy"] = busy
+            result["said"] = _said(page_a) if not watch.killed else "(server stopped at the memory guard)"
+            result["peak"] = (watch.server, watch.tree)
+            if kind == "rows" and result.get("seconds") is not None:
+                clicks = []
+                for n in range(5):
+                    lane = ["Outlet", "Actor"][n % 2]
+                    t0 = page_a.evaluate(ARM, "true")
+                    started = time.perf_counter()
+                    page_a.locator("[data-testid=stRadio]").filter(has_text="Lanes").locator(
+                        "label", has_text=lane).click()
+                    clicks.append(wait_for_a(False))
+                    if clicks[-1] is None:
+                        break
+                result["clicks"] = clicks
+                result["peak_clicks"] = (watch.server, watch.tree)
+            result["killed"] = watch.killed
+            reader_a.close()
+            browser.close()
+    finally:
+        watch.stop()
+        server.close()
+    return result
+
+
+def attack_report(r: dict, limit: float) -> None:
+    import explorer
+
+    what = {"grouping": f"(a) grouping corpus, {r['files']} files, {r['mb']:.1f} MB",
+            "names": f"(b) name finding, one {r['mb'] * 1000:.0f} KB upload",
+            "rows": f"(c) large rows, {r['files']} files, {r['mb']:.1f} MB"}[r["kind"]]
+    print(f"\n{what}  [explorer from {Path(explorer.__file__).parent}]")
+    if r["kind"] == "names":
+        read = r.get("read")
+        print(f"  A's upload read in {read:.1f} s" if read is not None else f"  A's upload: not read in {limit:g} s")
+        if "button" in r:
+            print(f"  A clicked “{r['button']}”; the expander then showed: "
+                  f"{', '.join(r.get('names_outcome') or []) or 'nothing yet'}")
+    seconds = r.get("seconds")
+    finished = f"{seconds:.1f} s" if seconds is not None else f"did not finish in {limit:g} s"
+    print(f"  A's attack until the page had finished: {finished}"
+          + (" (server stopped: its tree passed the 8 GB guard)" if r.get("killed") else ""))
+    print(f"  A's page then said: {r.get('said', '-')}")
+    if r.get("idle"):
+        idle = [t for t in r["idle"] if t is not None]
+        busy = [t for t in r["busy"] if t is not None]
+        line = f"  B's page load: idle {_stats(r['idle'])}; during the attack {_stats(r['busy'])}"
+        if idle and busy:
+            line += (f"; ratio of medians {statistics.median(busy) / statistics.median(idle):.2f}x, "
+                     f"max/idle median {max(busy) / statistics.median(idle):.2f}x (target <= 2x)")
+        print(line)
+    before, peak = r["rss_before"], r["peak"]
+    print(f"  server memory: {before[0]:.0f} MB alone, {before[1]:.0f} MB with its readers before; peak "
+          f"{peak[0]:.0f} MB alone, {peak[1]:.0f} MB the tree (target: server under 1,536 MB)")
+    if "clicks" in r:
+        clicks = r["clicks"]
+        done = [c for c in clicks if c is not None]
+        print("  Lanes clicks until the page had finished: " + ", ".join(
+            f"{c:.2f} s" if c is not None else f"not in {limit:g} s" for c in clicks)
+            + (f"; median {statistics.median(done):.2f} s" if done else ""))
+        print(f"  server memory over the clicks: peak {r['peak_clicks'][0]:.0f} MB alone, "
+              f"{r['peak_clicks'][1]:.0f} MB the tree")
+
+
+def attacks(limit: float, mb: list[float], only: list[str] | None = None) -> None:
+    for kind in only or ["grouping", "names", "rows"]:
+        for size in (mb if kind == "grouping" else [0]):
+            try:
+                r = run_attack(kind, limit, size)
+            except Exception as exc:  # one attack's failure is reported, the others still run
+                print(f"\n{kind}: failed: {type(exc).__name__}: {str(exc)[:300]}", flush=True)
+                continue
+            attack_report(r, limit)
+            sys.stdout.flush()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--upload-only", action="store_true", help="only the upload interference measurement")
+    parser.add_argument("--attack", action="store_true", help="only issue 19's attacks on the page (5.)")
+    parser.add_argument("--attack-only", nargs="+", choices=["grouping", "names", "rows"],
+                        help="with --attack: only these attacks")
+    parser.add_argument("--attack-mb", type=float, nargs="+", default=[10],
+                        help="with --attack: sizes of the grouping corpus, MB (30 is the session's limit)")
+    parser.add_argument("--attack-limit", type=float, default=ATTACK_LIMIT,
+                        help="with --attack: seconds an attack may take")
     args = parser.parse_args(argv)
     if args.upload_only:
         upload_interference()
+        return
+    if args.attack:
+        attacks(args.attack_limit, args.attack_mb, args.attack_only)
         return
 
     server = Server()
