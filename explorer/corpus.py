@@ -220,7 +220,7 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
         pos = end + 1
         if not line.strip():
             continue
-        is_title = not seen_title and (line.strip() == title.strip() or not title)
+        is_title = not seen_title and (_MARKDOWN_HEADING.sub("", line.strip()) == title.strip() or not title)
         if in_list and is_headline_item(line):
             skip.append((start, end))
             continue
@@ -262,10 +262,14 @@ def document_of_text(doc_id: str, name: str, text: str, title: str = "") -> Docu
     return Document(doc_id=doc_id, name=name, text=text, title=title, passages=passages_of(text, title))
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def _title(text: str) -> str:
+    """The first line a reader would take for the headline, without a Markdown heading's "# "."""
     for line in text.split("\n", 50)[:50]:
         if line.strip() and not is_furniture(line[:MAX_TITLE * 2]):
-            return line.strip()[:MAX_TITLE]
+            return _MARKDOWN_HEADING.sub("", line.strip())[:MAX_TITLE]
     return ""
 
 
