@@ -46,7 +46,7 @@ PRECISION_COLOURS = {
     "century": "#3B3B3B", "present": "#BCBD22",
 }
 FADE_SHARE = 0.03  # of the time axis: how far an open end is drawn beyond its last report ...
-MIN_FADE_DAYS, MAX_FADE_DAYS = 15, 90  # ... within these: never a year of empty future
+MIN_FADE_DAYS, MAX_FADE_DAYS = 15, 60  # ... within these: never a year of empty future
 ROW_PX = 22  # height of one row of marks and labels
 MIN_PLOT_PX = 48  # the plot of one row still shows its mark clearly
 MAX_PLOT_PX = 1400
@@ -239,7 +239,7 @@ def _precision_settings(present: set[str], path: str = "encoding__color__scale")
 
 def _x_domain(low: float, high: float) -> list[int]:
     """A span padded so that a few close marks are not stretched edge to edge, within the calendar."""
-    pad = max((high - low) * 0.03, 45 * DAY_MS)
+    pad = min(max((high - low) * 0.03, 20 * DAY_MS), 45 * DAY_MS)  # a little room, never months of it
     return [max(int(low - pad), FIRST_MS), min(int(high + pad), LAST_MS)]
 
 
