@@ -46,6 +46,21 @@
    pages a fork shares are counted twice), sampled every 0.2 s from its start. An attack
    not done within --attack-limit seconds (default 240) is reported as not finished and
    its server stopped; a tree over 8 GB is stopped as well.
+6. First render against a one-chart page, and the server's memory (`--render-only` runs just
+   this, `--repeats` times, 2 by default): the seed page's first complete render (navigation
+   until the chart's marks, `svg g.mark-rule line`, are attached and the passage cards
+   `div.event` drawn), cold (the first page after the server starts) and warm (median of 5
+   later pages, each in a fresh browser context), against a one-chart page (a minimal script:
+   one Altair chart of 25 rules and one st.html paragraph) on its own real server, started the
+   same way and timed the same way; ratios seed/one-chart (target at most 1.5x both). Both
+   servers run with server.disconnectedSessionTTL=10; the browser is started and warmed before
+   either, and the order of the two alternates between repeats. Beside the wall clock, the
+   page's own clock (performance.now() when both were drawn). On the seed server: the server
+   process's RSS after its first page, its peak (sampled every 0.2 s) over the 5 readers'
+   visits and one upload of a small dated article (their contexts kept open), and once
+   every context is closed, 30 s have passed, one more visit has let Streamlit drop the
+   expired sessions and 15 s more (the page collects every 10 s): after-close minus first
+   load (target within 50 MB).
 Needs the synthetic corpus of bench/speed.py (built if missing) and Debian's chromium.
 """
 
@@ -587,11 +602,161 @@ def attacks(limit: float, mb: list[float], only: list[str] | None = None) -> Non
             sys.stdout.flush()
 
 
+# --- 6. first render against a one-chart page, and the server's memory (--render-only) ----------
+
+SEED_READY = ("[data-testid=stVegaLiteChart] svg g.mark-rule line", "div.event")
+ONE_CHART_READY = ("[data-testid=stVegaLiteChart] svg g.mark-rule line", "p.one-chart")
+# The least a page with a chart can be: one Altair chart of 25 rules and one paragraph of HTML.
+ONE_CHART = """import altair as alt
+import pandas as pd
+import streamlit as st
+
+days = pd.date_range("2023-01-01", periods=25, freq="7D")
+points = pd.DataFrame({"start": days, "end": days + pd.Timedelta(days=5), "lane": [f"lane {i % 5}" for i in range(25)]})
+st.altair_chart(alt.Chart(points).mark_rule(strokeWidth=4).encode(x="start:T", x2="end:T", y="lane:N")
+                .properties(usermeta={"embedOptions": {"renderer": "svg"}}))
+st.html("<p class='one-chart'>One paragraph under one chart.</p>")
+"""
+SMALL_ARTICLE = ("budget.txt", b"Budget talks\n\nOn 3 March 2023 the finance minister presented the budget "
+                               b"to parliament in Vilnius.\n")
+# the page's own clock (ms since its navigation started) at the first frame both were drawn
+DRAWN = """(() => {
+  if (window.top !== window) return;
+  const sel = %s;
+  const tick = () => {
+    if (document.querySelector(sel[0]) && document.querySelector(sel[1])) window.__drawnAt = performance.now();
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();"""
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def _visit(browser, url: str, ready: tuple[str, str]):
+    """A reader's page in a fresh context: (context, page, wall seconds, page-clock seconds) from
+    navigation until both `ready` selectors are drawn. The context is left open."""
+    import json
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(DRAWN % json.dumps(list(ready)))
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, timeout=120000)
+    page.wait_for_selector(ready[0], state="attached", timeout=120000)
+    page.wait_for_selector(ready[1], timeout=120000)
+    wall = time.perf_counter() - start
+    in_page = page.wait_for_function("() => window.__drawnAt", timeout=10000).json_value()
+    return context, page, wall, in_page / 1000
+
+
+def _render_server(browser, script: Path, ready: tuple[str, str], warm: int, memory: bool) -> dict:
+    """One server started afresh: its cold page, `warm` later pages, and, with `memory`, the
+    server's RSS after its first page, at its peak over the visits and an upload, and after
+    the sessions have closed."""
+    server = Server(script=script, extra=["--server.disconnectedSessionTTL", "10"])
+    watch = Watch(server.proc.pid)
+    contexts = []
+    result: dict = {}
+    try:
+        context, page, wall, in_page = _visit(browser, server.url, ready)
+        contexts.append(context)
+        result["cold"], result["cold_page"] = wall, in_page
+        page.wait_for_selector(IDLE, state="attached", timeout=120000)  # its script has finished
+        result["rss_first"] = watch.reset()
+        walls, pages = [], []
+        for _ in range(warm):
+            context, page, wall, in_page = _visit(browser, server.url, ready)
+            contexts.append(context)
+            walls.append(wall)
+            pages.append(in_page)
+        result["warm"], result["warm_page"] = walls, pages
+        if memory:
+            context, page, _, _ = _visit(browser, server.url, ready)
+            contexts.append(context)
+            name, data = SMALL_ARTICLE
+            showing = page.locator("p", has_text="Showing").first
+            before = showing.inner_text()
+            page.locator(ARTICLES).set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
+            page.wait_for_selector("[data-testid=stDataFrame], [data-testid=stDataFrameResizable]", timeout=120000)
+            page.wait_for_selector(IDLE, state="attached", timeout=120000)
+            result["upload_said"] = (before, showing.inner_text())
+            page.wait_for_timeout(1000)
+            result["rss_peak"] = (watch.server, watch.tree)
+            for context in contexts:
+                context.close()
+            contexts = []
+            # Streamlit keeps a disconnected session for its TTL (10 s here) and drops expired
+            # ones at its next session event: a reader's visit. The page collects every 10 s.
+            time.sleep(30)
+            context, _, _, _ = _visit(browser, server.url, ready)
+            context.close()
+            time.sleep(15)
+            result["rss_after"] = watch.sample()
+    finally:
+        for context in contexts:
+            context.close()
+        watch.stop()
+        server.close()
+    return result
+
+
+def render_only(repeats: int = 2, warm: int = 5) -> None:
+    from playwright.sync_api import sync_playwright
+
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        one_chart = Path(tmp) / "one_chart.py"
+        one_chart.write_text(ONE_CHART)
+        for n in range(repeats):
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                blank = browser.new_context()  # the browser's own start is paid before either page
+                blank.new_page().goto("about:blank")
+                blank.close()
+                order = ["seed", "one"] if n % 2 == 0 else ["one", "seed"]
+                run = {}
+                for which in order:
+                    if which == "seed":
+                        run[which] = _render_server(browser, ROOT / "streamlit_app.py", SEED_READY, warm, True)
+                    else:
+                        run[which] = _render_server(browser, one_chart, ONE_CHART_READY, warm, False)
+                browser.close()
+            runs.append((order, run))
+            _render_report(n + 1, order, run)
+            sys.stdout.flush()
+    print(f"\nmachine: {os.cpu_count()} cores, shared with other work (figures are noisy); load average "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _render_report(n: int, order: list[str], run: dict) -> None:
+    seed, one = run["seed"], run["one"]
+    w_seed, w_one = statistics.median(seed["warm"]), statistics.median(one["warm"])
+    wp_seed, wp_one = statistics.median(seed["warm_page"]), statistics.median(one["warm_page"])
+    print(f"\nrun {n} ({' then '.join('seed page' if w == 'seed' else 'one-chart page' for w in order)})")
+    print(f"  first complete render, cold: seed {seed['cold']:.2f} s, one-chart {one['cold']:.2f} s, "
+          f"ratio {seed['cold'] / one['cold']:.2f}x (target <= 1.5x); page clock {seed['cold_page']:.2f} s vs "
+          f"{one['cold_page']:.2f} s ({seed['cold_page'] / one['cold_page']:.2f}x)")
+    print(f"  warm, median of {len(seed['warm'])}: seed {w_seed:.2f} s (min {min(seed['warm']):.2f}, max "
+          f"{max(seed['warm']):.2f}), one-chart {w_one:.2f} s (min {min(one['warm']):.2f}, max "
+          f"{max(one['warm']):.2f}), ratio {w_seed / w_one:.2f}x (target <= 1.5x); page clock {wp_seed:.2f} s vs "
+          f"{wp_one:.2f} s ({wp_seed / wp_one:.2f}x)")
+    first, peak, after = seed["rss_first"], seed["rss_peak"], seed["rss_after"]
+    print(f"  seed server memory (process alone): {first[0]:.0f} MB after its first page, peak {peak[0]:.0f} MB "
+          f"over {len(seed['warm'])} visits and one upload, "
+          f"{after[0]:.0f} MB after the sessions closed: {after[0] - first[0]:+.0f} MB (target within 50 MB); "
+          f"with its reader processes: {first[1]:.0f}, {peak[1]:.0f}, {after[1]:.0f} MB; "
+          f"one-chart server after its first page: {one['rss_first'][0]:.0f} MB")
+    print(f"  the upload: before “{seed['upload_said'][0]}”, after “{seed['upload_said'][1]}”")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--upload-only", action="store_true", help="only the upload interference measurement")
+    parser.add_argument("--render-only", action="store_true",
+                        help="only the first render against a one-chart page, and the server's memory (6.)")
+    parser.add_argument("--repeats", type=int, default=2, help="with --render-only: how many times")
     parser.add_argument("--attack", action="store_true", help="only issue 19's attacks on the page (5.)")
     parser.add_argument("--attack-only", nargs="+", choices=["grouping", "names", "rows"],
                         help="with --attack: only these attacks")
@@ -602,6 +767,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.upload_only:
         upload_interference()
+        return
+    if args.render_only:
+        render_only(args.repeats)
         return
     if args.attack:
         attacks(args.attack_limit, args.attack_mb, args.attack_only)
