@@ -4,6 +4,7 @@
     python bench/happenings.py --train        # fit the model on the development part, write it
     python bench/happenings.py --compare      # the methods tried, on the same splits
     python bench/happenings.py --scale 1000 10000 100000
+    python bench/happenings.py --hostile 1 2 4 8 16
 
 Accuracy is pairwise precision and recall of `happening_id` over the gold mentions
 (tests/happening_gold.py): the seed articles, the corroboration articles' development
@@ -11,6 +12,14 @@ part (ryanair, inauguration, Kalesnikava: the model is fitted and tuned there) a
 their held-out part (Nobel, prisoner release: only measured). The cost: grouping the
 events of a synthetic corpus (bench/speed.py's generator) of about 1k, 10k and 100k
 mentions, against building that table without it, with the fitted growth exponent.
+
+`--hostile`: issue 19's worst shape for grouping, at 1x to 16x: k files of 5,000 sentences
+"On 3 March 2023 police <40 made-up words>." (about 1.2 MB a file), the words drawn from
+2,000 made-up ones, so that every mention dates the same day and shares words with a
+hundred or more others. The mentions are read once a scale (kept in bench/out, not timed);
+grouping them (`with_happenings`) then runs in a fresh process a scale, under a 12 GB
+address-space limit. Printed: seconds (wall and CPU), peak memory over the process's size
+before grouping, pairs measured, happenings; and the growth exponents over the scales.
 """
 
 from __future__ import annotations
@@ -248,12 +257,123 @@ def scale(sizes):
             print(f"growth exponent of {name} over mentions: {slope:.2f} (1 = linear, 2 = quadratic)")
 
 
+HOSTILE_SENTENCES = 5000  # a file's sentences
+HOSTILE_LEXICON = 2000  # made-up words the sentences draw from
+HOSTILE_MEMORY = 12 * 2**30  # a run that needs more fails instead of taking the machine
+
+
+def hostile_folder(files: int, seed: int = 19) -> Path:
+    """Issue 19's shape: `files` articles of HOSTILE_SENTENCES sentences "On 3 March 2023 police
+    <40 made-up words>.", the words drawn from HOSTILE_LEXICON made-up ones (written once)."""
+    import random
+
+    from bench.speed import OUT
+
+    folder = OUT / f"hostile-happenings-{files}"
+    if (folder / "manifest.csv").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    lexicon = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 6))) for _ in range(HOSTILE_LEXICON)]
+    rows = ["file,title,source,url,published"]
+    for n in range(files):
+        text = "Made up\n" + " ".join("On 3 March 2023 police " + " ".join(rng.choice(lexicon) for _ in range(40)) + "."
+                                      for _ in range(HOSTILE_SENTENCES))
+        (folder / f"f{n:03d}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"f{n:03d}.txt,Made up {n},Bench,,2023-03-05")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def hostile_mentions(files: int) -> Path:
+    """The mentions of `hostile_folder(files)`, before grouping, read once and kept."""
+    import pickle
+
+    from explorer.corpus import load_folder
+    from explorer.events import default_index, document_events, mentions_table
+
+    folder = hostile_folder(files)
+    path = folder.parent / f"hostile-happenings-{files}.pkl"
+    if not path.exists():
+        index = default_index()
+        table = mentions_table([row for doc in load_folder(folder).documents for row in document_events(doc, index)[0]])
+        path.write_bytes(pickle.dumps(table))
+    return path
+
+
+def _rss_mb() -> float:
+    import os
+
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def hostile_child(path: Path) -> dict:
+    """Grouping the kept mentions, in this (fresh) process: time and peak memory."""
+    import pickle
+    import resource
+
+    table = pickle.loads(path.read_bytes())
+    h.with_happenings(table.head(200))  # the imports, the model and the caches, before the clock starts
+    base = max(_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    wall, cpu = time.perf_counter(), time.process_time()
+    grouped = h.with_happenings(table)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
+    local, clause, _ = h.contexts(table)  # counted after the peak is read: the pairs grouping measured
+    keys, start, end, _ = h._measurer(table, local, clause)
+    pairs = sum(len(i) for i, _ in h._candidate_blocks(keys, start, end))
+    return {"mentions": len(table), "seconds": wall, "cpu": cpu, "peak_mb": max(peak, 0.0), "pairs": pairs,
+            "happenings": int(grouped["happening_id"].nunique())}
+
+
+def hostile(scales: list[int]) -> None:
+    import resource
+    import subprocess
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (HOSTILE_MEMORY, HOSTILE_MEMORY))
+
+    print(f"{'scale':>5}{'input MB':>10}{'mentions':>10}{'seconds':>9}{'CPU s':>8}{'peak MB':>9}{'pairs':>11}"
+          f"{'happenings':>12}", flush=True)
+    rows = []
+    for k in scales:
+        path = hostile_mentions(k)
+        size = sum(f.stat().st_size for f in hostile_folder(k).glob("*.txt"))
+        run = subprocess.run([sys.executable, __file__, "--hostile-child", str(path)], capture_output=True, text=True,
+                             preexec_fn=limit, cwd=ROOT)
+        if run.returncode:
+            last = (run.stderr.strip().splitlines() or ["?"])[-1]
+            print(f"{k:>5}{size / 2**20:>10.1f}   failed: {last[:80]}", flush=True)
+            continue
+        r = json.loads(run.stdout.strip().splitlines()[-1])
+        rows.append((size, r))
+        print(f"{k:>5}{size / 2**20:>10.1f}{r['mentions']:>10,}{r['seconds']:>9.1f}{r['cpu']:>8.1f}{r['peak_mb']:>9.0f}"
+              f"{r['pairs']:>11,}{r['happenings']:>12,}", flush=True)
+    if len(rows) >= 2:
+        xs = [math.log(size) for size, _ in rows]
+        for name, key in (("wall time", "seconds"), ("CPU time", "cpu"), ("peak memory", "peak_mb")):
+            ys = [math.log(max(r[key], 1e-9)) for _, r in rows]
+            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+            print(f"growth exponent of {name} over input size, {len(rows)} scales: {slope:.2f} (1 = linear)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--train", action="store_true")
     parser.add_argument("--compare", action="store_true")
     parser.add_argument("--scale", type=int, nargs="*")
+    parser.add_argument("--hostile", type=int, nargs="*", help="issue 19's shape at these scales (1 2 4 8 16)")
+    parser.add_argument("--hostile-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.hostile_child:
+        print(json.dumps(hostile_child(args.hostile_child)))
+        return
+    if args.hostile is not None:
+        hostile(args.hostile or [1, 2, 4, 8, 16])
+        return
     if args.train:
         train()
         return

@@ -6,10 +6,11 @@ words share a term, a logistic model (its weights are data, `happening_model.jso
 fitted by `bench/happenings.py --train` on the development part of the gold) turns
 a few measures into the chance that they date one happening:
 
-- how alike their words are, as TF-IDF cosines (scikit-learn): the words right next
-  to the date (nearest weigh most: "last year's *mass protests*" against "last
-  year's *election*"), the clause it belongs to (`clauses.what`), the whole passage,
-  and the titles of the two articles (which tell the story each article is about);
+- how alike their words are, as TF-IDF cosines (weighed as scikit-learn weighs them):
+  the words right next to the date (nearest weigh most: "last year's *mass protests*"
+  against "last year's *election*"), the clause it belongs to (`clauses.what`), the
+  whole passage, and the titles of the two articles (which tell the story each article
+  is about);
 - whether both dates are the article's news peg (a day at most two days before its
   publication), whether the spans are the same, both coarse, in one document or one
   passage; how many actors they share; whether their relations agree.
@@ -25,8 +26,11 @@ unless they name the same kind of happening (`required_words`).
 
 The work is in proportion to the corpus: a pair is only scored when the two mentions
 share a word (of their nearest words, clause or title; not one that more than
-`KEY_SHARE` of the mentions have) and their days overlap, and under each word a mention
-is compared with at most `WINDOW` mentions after it in date order.
+`KEY_SHARE` of the mentions have) and their days overlap; under each word a mention
+is compared with at most `WINDOW` mentions after it in date order, and with at most
+`CANDIDATES` in all (those whose shared words weigh most). Pairs are found, measured and
+gated a block of mentions at a time, and only the pairs with a chance are kept, so the
+memory taken grows with the mentions, not with the pairs looked at.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.preprocessing import normalize
 
 from .actors import SEPARATOR
 from .clauses import clause_span, what
@@ -52,6 +58,12 @@ MODEL_PATH = Path(__file__).resolve().parent / "happening_model.json"
 KEY_SHARE = 0.05  # a word more than this share of the mentions have finds no candidates ...
 KEY_FLOOR = 100  # ... unless so few have it
 WINDOW = 20  # mentions after it (in date order) a mention is compared with, per word
+# ... and in all: a mention has dozens of words, and many mentions of one day sharing them
+# would otherwise bring it a window of candidates for each (hundreds). A bound that news
+# seldom reaches: the gold sets and 30,000 synthetic mentions group as they did without it
+CANDIDATES = 5 * WINDOW
+TRIPLES_AT_ONCE = 250_000  # (mention, word, candidate) looked at in one block: bounds its memory
+PAIRS_AT_ONCE = 50_000  # pairs measured at once: bounds the memory of their measures
 LOCAL_WORDS = 4  # words each side of the date that make its nearest context
 PEG_DAYS = 2  # a day at most this many days before publication is the article's news peg
 COARSE = {"month", "season", "quarter", "half", "year", "decade", "century"}
@@ -104,13 +116,16 @@ def terms(text: str) -> list[str]:
     return [t for t in map(fold, _TOKEN.findall(text)) if t]
 
 
-def _same(words: list[str]) -> list[str]:
-    return words
-
-
-def _vectorizer(vocabulary=None) -> TfidfVectorizer:
-    """TF-IDF (scikit-learn) over texts already made into `terms`, each read once."""
-    return TfidfVectorizer(analyzer=_same, sublinear_tf=True, vocabulary=vocabulary)
+def _first_terms(words, k: int = LOCAL_WORDS) -> list[str]:
+    """The first k `terms` of these words (folding no more of them than that takes)."""
+    out = []
+    for word in words:
+        term = fold(word)
+        if term:
+            out.append(term)
+            if len(out) == k:
+                break
+    return out
 
 
 @dataclass(frozen=True)
@@ -152,8 +167,8 @@ def contexts(table: pd.DataFrame) -> tuple[list[list[str]], list[list[str]], lis
         s = m_start - p_start
         e = s + len(mention)
         a, b = clause_span(passage, s, e)
-        before = terms(passage[max(0, s - 200):s])[-LOCAL_WORDS:]
-        after = terms(passage[e:e + 200])[:LOCAL_WORDS]
+        before = _first_terms(reversed(_TOKEN.findall(passage, max(0, s - 200), s)))[::-1]
+        after = _first_terms(_TOKEN.findall(passage, e, e + 200))
         near = []
         for distance, word in enumerate(reversed(before)):
             near += [word] * (LOCAL_WORDS - distance)
@@ -176,22 +191,74 @@ def _kinds(texts) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(KINDS)))
 
 
-def _fitted(texts, vocabulary: TfidfVectorizer | None = None) -> TfidfVectorizer | None:
-    """TF-IDF weights learnt from these texts (lists of terms; over the words of `vocabulary`
-    when given), or None when they hold no word to weigh."""
-    try:
-        return _vectorizer(vocabulary.vocabulary_ if vocabulary is not None else None).fit(texts)
-    except (ValueError, AttributeError):  # an empty vocabulary
-        return None
+@dataclass
+class _TfIdf:
+    """TF-IDF weights of texts already made into `terms`: the numbers scikit-learn's
+    TfidfVectorizer(sublinear_tf=True) gives (sorted vocabulary, smoothed idf, 1 + log tf,
+    rows of length 1), without its Python work per distinct word, which made-up or
+    misspelt words by the hundred thousand turn into most of the cost."""
+    vocabulary: pd.Index
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, texts, vocabulary: _TfIdf | None = None) -> _TfIdf | None:
+        """Weights learnt from these texts (over the words of `vocabulary` when given), or
+        None when they hold no word to weigh."""
+        return _weights(texts, vocabulary)[0]
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        return self.weigh(_counts(texts, self.vocabulary))
+
+    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Counts (of `_counts`) made weights, in place."""
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        return normalize(counts, norm="l2", copy=False)
 
 
-def _transform(vectorizer: TfidfVectorizer | None, texts, n: int) -> sparse.csr_matrix:
-    if vectorizer is None:
-        return sparse.csr_matrix((n, 1))
-    return vectorizer.transform(texts).tocsr()
+def _counts(texts, words: pd.Index, at_once: int = 200_000) -> sparse.csr_matrix:
+    """Per text, how often it has each of `words` (a row's words in their order, as scikit-learn's),
+    about `at_once` words of the texts at a time: each takes some 80 bytes while it is counted."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    cut = np.searchsorted(np.cumsum(lengths), np.arange(at_once, lengths.sum(), at_once))
+    edges = np.unique(np.r_[0, cut, len(texts)])
+    parts = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        flat = np.empty(int(lengths[lo:hi].sum()), dtype=object)
+        flat[:] = list(chain.from_iterable(texts[lo:hi]))
+        codes = words.get_indexer(flat)
+        known = codes >= 0
+        rows = np.repeat(np.arange(hi - lo), lengths[lo:hi])[known]
+        part = sparse.csr_matrix((np.ones(len(rows)), (rows, codes[known])), shape=(hi - lo, len(words)))
+        part.sum_duplicates()
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    return sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, len(words)))
 
 
-def _row_dots(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 500_000) -> np.ndarray:
+def _weights(texts, vocabulary: _TfIdf | None = None) -> tuple[_TfIdf | None, sparse.csr_matrix]:
+    """The weights learnt from texts (over the words of `vocabulary` when given) and the texts
+    weighed by them; None and one empty column when there is no word to weigh. The texts are
+    counted once."""
+    words = vocabulary.vocabulary if vocabulary is not None else pd.Index(sorted(set(chain.from_iterable(texts))))
+    if not len(words):
+        return None, sparse.csr_matrix((len(texts), 1))
+    counts = _counts(texts, words)
+    df = np.bincount(counts.indices, minlength=len(words)).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=len(texts) + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    fitted = _TfIdf(words, idf)
+    return fitted, fitted.weigh(counts)
+
+
+def _row_dots(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+    """Per pair, the dot product of rows i and j: `chunk` pairs at a time, as each copies its
+    two rows (a passage's words: a few hundred bytes a pair)."""
     out = np.empty(len(i))
     for k in range(0, len(i), chunk):
         out[k:k + chunk] = np.asarray(matrix[i[k:k + chunk]].multiply(matrix[j[k:k + chunk]]).sum(axis=1)).ravel()
@@ -204,36 +271,88 @@ def _days(iso: pd.Series) -> np.ndarray:
     return np.array(iso.where(iso != "", "1970-01-01").to_list(), dtype="datetime64[D]").astype(np.int64)
 
 
-def candidate_pairs(keys, start: np.ndarray, end: np.ndarray, window: int = WINDOW):
+def _key_matrix(keys, n: int) -> sparse.csr_matrix:
+    """Keys as a rows × words matrix: given as one, or as a list of word numbers a row (each weighing 1)."""
+    if sparse.issparse(keys):
+        return sparse.csr_matrix(keys)
+    lengths = [len(k) for k in keys]
+    words = np.concatenate([np.asarray(k, dtype=np.int64) for k in keys]) if sum(lengths) else np.empty(0, np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(words)), (np.repeat(np.arange(n), lengths), words)),
+                               shape=(n, int(words.max()) + 1 if len(words) else 1))
+    matrix.data[:] = 1.0  # a word listed twice is still one key
+    return matrix
+
+
+def _candidate_blocks(keys, start: np.ndarray, end: np.ndarray, window: int = WINDOW, limit: int = CANDIDATES,
+                      at_once: int = TRIPLES_AT_ONCE):
+    """`candidate_pairs`, a block of mentions (in date order) at a time: yields (i, j) arrays."""
+    n = len(start)
+    matrix = _key_matrix(keys, n)
+    matrix.eliminate_zeros()
+    if n < 2 or not matrix.nnz:
+        return
+    # one order for every word: by day, then row; under a word, a mention's window is the
+    # mentions after it in this order that begin by the day it ends
+    order = np.lexsort((np.arange(n), end, start))
+    s, e = start[order], end[order]
+    by_word = matrix[order].tocsc()
+    by_word.sort_indices()
+    del matrix
+    row, weight, ptr = by_word.indices, by_word.data, by_word.indptr
+    low = min(int(s.min()), int(e.min()))
+    span = max(int(s.max()), int(e.max())) - low + 2
+    # how many mentions after it under the word each (mention, word) meets: words a chunk at a time
+    count = np.empty(len(row), dtype=np.int32)
+    columns = np.unique(np.r_[0, np.searchsorted(ptr, np.arange(at_once, len(row), at_once)), len(ptr) - 1])
+    for first_word, last_word in zip(columns[:-1], columns[1:]):
+        lo, hi = ptr[first_word], ptr[last_word]
+        word = np.repeat(np.arange(last_word - first_word, dtype=np.int64), np.diff(ptr[first_word:last_word + 1]))
+        begins = word * span + (s[row[lo:hi]] - low)  # ascending: by word, then by day within it
+        reach = np.searchsorted(begins, word * span + (e[row[lo:hi]] - low), side="right")
+        entry = np.arange(hi - lo)
+        count[lo:hi] = np.clip(np.minimum(reach, entry + 1 + window) - entry - 1, 0, None)
+    # blocks of whole mentions, each with about `at_once` (mention, word, candidate) triples
+    by_row = np.argsort(row, kind="stable").astype(np.int32 if len(row) < 2**31 else np.int64)
+    per_row = np.bincount(row, weights=count, minlength=n)
+    cut = np.searchsorted(np.cumsum(per_row), np.arange(at_once, per_row.sum() + at_once, at_once), side="right")
+    edges = np.unique(np.r_[0, cut, n])
+    bounds = np.searchsorted(row[by_row], edges)
+    for first_row, last_row, lo, hi in zip(edges[:-1], edges[1:], bounds[:-1], bounds[1:]):
+        entries = by_row[lo:hi]
+        c = count[entries]
+        entries, c = entries[c > 0], c[c > 0]
+        if not len(entries):
+            continue
+        first = np.repeat(entries, c)
+        second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(c) - c, c)
+        # per pair, how much the words under whose windows they meet weigh in both (the
+        # matrix sums a pair's words); then each mention's likeliest `limit`, the nearer at a tie
+        met = sparse.csr_matrix((weight[first] * weight[second], (row[first] - first_row, row[second])),
+                                shape=(last_row - first_row, n))
+        del first, second
+        met.sum_duplicates()
+        a = np.repeat(np.arange(first_row, last_row), np.diff(met.indptr))
+        best = np.argsort((a - first_row) * (met.data.max() + 1.0) - met.data, kind="stable")
+        rank = np.arange(len(a)) - np.repeat(met.indptr[:-1], np.diff(met.indptr))
+        a, b = order[a[best][rank < limit]], order[met.indices[best][rank < limit]]
+        yield np.minimum(a, b), np.maximum(a, b)
+
+
+def _sorted_pairs(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
+    return np.argsort(i * (n + 1) + j, kind="stable")
+
+
+def candidate_pairs(keys, start: np.ndarray, end: np.ndarray, window: int = WINDOW, limit: int = CANDIDATES):
     """(i, j) with i < j: mentions that share a key word and whose days overlap, each mention
-    compared with at most `window` of the mentions after it (in date order) under each key."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    for row, row_keys in enumerate(keys):
-        for key in row_keys.tolist():
-            postings[key].append(row)
-    found_i, found_j = [], []
-    for rows in postings.values():
-        if len(rows) < 2:
-            continue
-        rows = np.asarray(rows)
-        rows = rows[np.lexsort((end[rows], start[rows]))]
-        s, e = start[rows], end[rows]
-        # for each row, the rows after it that begin by the day it ends
-        reach = np.minimum(np.searchsorted(s, e, side="right"), np.arange(len(rows)) + 1 + window)
-        count = np.maximum(reach - np.arange(len(rows)) - 1, 0)
-        if not count.any():
-            continue
-        first = np.repeat(np.arange(len(rows)), count)
-        offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-        second = first + 1 + offset
-        found_i.append(rows[first])
-        found_j.append(rows[second])
-    if not found_i:
+    compared with at most `window` of the mentions after it (in date order) under each key,
+    and with at most `limit` in all: those whose shared keys weigh most. Keys: per row, its
+    key words (word numbers), or a rows × words matrix of their weights."""
+    found = list(_candidate_blocks(keys, start, end, window, limit))
+    if not found:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    i, j = np.concatenate(found_i), np.concatenate(found_j)
-    low, high = np.minimum(i, j), np.maximum(i, j)
-    pairs = np.unique(low * (len(start) + 1) + high)
-    return pairs // (len(start) + 1), pairs % (len(start) + 1)
+    i, j = np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+    ordered = _sorted_pairs(i, j, len(start))
+    return i[ordered], j[ordered]
 
 
 # --- the measures of a pair ---------------------------------------------------------------------
@@ -245,34 +364,38 @@ class Pairs:
     features: np.ndarray  # one row a pair, in FEATURES order
 
 
-def pair_features(table: pd.DataFrame, local=None, clause=None) -> Pairs:
-    """The candidate pairs of a table's resolved rows and their measures."""
-    if local is None or clause is None:
-        local, clause, _ = contexts(table)
+def _measurer(table: pd.DataFrame, local, clause):
+    """What finding and measuring a table's pairs needs, worked out once: the rows' keys (a
+    rows × words matrix of their weights), first and last days, and a function from pairs
+    (i, j) to their measures. Everything here is one row a mention (or a passage, a title),
+    never one a pair."""
     n = len(table)
     # "now" dates the state of things when the article was written, not a happening of its own
     resolved = ((table["date_start"] != "") & (table["granularity"] != "present")).to_numpy()
     start, end = _days(table["date_start"]), _days(table["date_end"])
     # one vocabulary (the passages') for the three kinds of context, each weighing its words by
-    # how many of its own texts have them
-    passages, passage_row = np.unique(table["passage"].to_numpy(dtype=str), return_inverse=True)
+    # how many of its own texts have them; a passage's or title's words are kept once, not once a row
+    passage_row, passages = pd.factorize(table["passage"].astype(str))
     passage_terms = [terms(p) for p in passages]
-    words = _fitted(passage_terms)
-    P = _transform(_fitted(passage_terms, words), passage_terms, len(passages))[passage_row]
-    L, C = (_transform(_fitted(texts, words), texts, n) for texts in (local, clause))
-    titles, title_row = np.unique(table["title"].to_numpy(dtype=str), return_inverse=True)
+    words, P = _weights(passage_terms)
+    (_, L), (_, C) = (_weights(texts, words) for texts in (local, clause))
+    title_row, titles = pd.factorize(table["title"].astype(str))
     title_terms = [terms(t) for t in titles]
-    T = _transform(_fitted(title_terms), title_terms, len(titles))[title_row]
+    _, T = _weights(title_terms)
     # a row's words (nearest, clause, and its article's title) find its candidates; a word
-    # more than one row in KEY_SHARE has is too common to tell happenings apart
-    title_words = _transform(words, title_terms, len(titles))[title_row]
-    present = ((L + C + title_words) > 0).tocsr()
-    present = sparse.diags(resolved.astype(float)) @ present
-    frequency = np.asarray(present.sum(axis=0)).ravel()
-    present = present @ sparse.diags((frequency <= max(KEY_FLOOR, KEY_SHARE * n)).astype(float))
-    present.eliminate_zeros()
-    keys = np.split(present.tocsr().indices, present.tocsr().indptr[1:-1])
-    i, j = candidate_pairs(keys, start, end)
+    # more than one row in KEY_SHARE has is too common to tell happenings apart. A key weighs
+    # its nearest and clause weights, which rank a mention's candidates (a title's words find
+    # candidates too, but barely weigh: a pair that shares only them ranks last)
+    title_words = words.transform(title_terms) if words is not None else sparse.csr_matrix((len(titles), 1))
+    title_words = title_words[title_row]
+    title_words.data[:] = 1e-6
+    keys = (L + C + title_words).tocsr()
+    del title_words
+    keys.data *= np.repeat(resolved, np.diff(keys.indptr))
+    keys.eliminate_zeros()
+    frequency = np.bincount(keys.indices, minlength=keys.shape[1])
+    keys.data *= frequency[keys.indices] <= max(KEY_FLOOR, KEY_SHARE * n)
+    keys.eliminate_zeros()
     published = _days(table["published"])
     granularity = table["granularity"].to_numpy(dtype=str)
     peg = ((table["published"] != "").to_numpy() & np.isin(granularity, ["day", "time"])
@@ -288,28 +411,61 @@ def pair_features(table: pd.DataFrame, local=None, clause=None) -> Pairs:
     A.data[:] = 1.0
     empty = ~table["actors"].astype(bool).to_numpy()
     A = sparse.diags((~empty).astype(float)) @ A
-    shared = _row_dots(A, i, j)
     sizes = np.asarray(A.sum(axis=1)).ravel()
-    union = sizes[i] + sizes[j] - shared
     # the kinds of happening each clause names (EVENT_WORDS): one in common, or both some and none in common
     K = _kinds(clause)
-    has_kind = np.asarray(K.sum(axis=1)).ravel() > 0
-    kinds_same = (_row_dots(K, i, j) > 0).astype(float)
-    both_peg = (peg[i] & peg[j]).astype(float)
-    title = _row_dots(T, i, j)
-    measures = {
-        "local": _row_dots(L, i, j), "clause": _row_dots(C, i, j), "passage": _row_dots(P, i, j), "title": title,
-        "title_peg": title * both_peg, "both_peg": both_peg, "same_doc": (doc[i] == doc[j]).astype(float),
-        "same_passage": (passage[i] == passage[j]).astype(float),
-        "same_span": ((start[i] == start[j]) & (end[i] == end[j])).astype(float),
-        "both_coarse": (coarse[i] & coarse[j]).astype(float),
-        "actors": np.divide(shared, union, out=np.zeros(len(i)), where=union > 0),
-        "same_relation": (relation[i] == relation[j]).astype(float),
-        "apart_in_article": ((doc[i] == doc[j]) & (passage[i] != passage[j])).astype(float) * both_peg,
-        "kinds_same": kinds_same, "kinds_differ": (has_kind[i] & has_kind[j] & (kinds_same == 0)).astype(float),
-    }
-    features = np.column_stack([measures[name] for name in FEATURES]) if len(i) else np.empty((0, len(FEATURES)))
-    return Pairs(i, j, features)
+
+    def measure(i: np.ndarray, j: np.ndarray, least_words: float | None = None) -> Pairs:
+        """The pairs (i, j) with their measures; with `least_words`, only the pairs whose words
+        are that alike (`worded`): the others are left before their other measures are taken."""
+        local, clause = _row_dots(L, i, j), _row_dots(C, i, j)
+        if least_words is not None:
+            alike = np.maximum(local, clause) >= least_words
+            i, j, local, clause = i[alike], j[alike], local[alike], clause[alike]
+        shared = _row_dots(A, i, j)
+        union = sizes[i] + sizes[j] - shared
+        both_peg = (peg[i] & peg[j]).astype(float)
+        title = _row_dots(T, title_row[i], title_row[j])
+        measures = {
+            "local": local, "clause": clause,
+            "passage": _row_dots(P, passage_row[i], passage_row[j]), "title": title,
+            "title_peg": title * both_peg, "both_peg": both_peg, "same_doc": (doc[i] == doc[j]).astype(float),
+            "same_passage": (passage[i] == passage[j]).astype(float),
+            "same_span": ((start[i] == start[j]) & (end[i] == end[j])).astype(float),
+            "both_coarse": (coarse[i] & coarse[j]).astype(float),
+            "actors": np.divide(shared, union, out=np.zeros(len(i)), where=union > 0),
+            "same_relation": (relation[i] == relation[j]).astype(float),
+            "kinds_same": (_row_dots(K, i, j) > 0).astype(float),
+        }
+        return Pairs(i, j, np.column_stack([measures[name] for name in FEATURES]) if len(i)
+                     else np.empty((0, len(FEATURES))))
+
+    return keys, start, end, measure
+
+
+def _measured_pairs(keys, start, end, measure, least_words: float | None = None):
+    """The candidate pairs of a table's resolved rows with their measures (see `_measurer`),
+    `PAIRS_AT_ONCE` at a time; with `least_words`, only those whose words are that alike."""
+    for i, j in _candidate_blocks(keys, start, end):
+        for k in range(0, len(i), PAIRS_AT_ONCE):
+            yield measure(i[k:k + PAIRS_AT_ONCE], j[k:k + PAIRS_AT_ONCE], least_words)
+
+
+def _joined(parts: list[Pairs], n: int, width: int) -> Pairs:
+    """Parts of pairs as one, in the order of (i, j)."""
+    if not parts:
+        return Pairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty((0, width)))
+    i, j = np.concatenate([p.i for p in parts]), np.concatenate([p.j for p in parts])
+    ordered = _sorted_pairs(i, j, n)
+    return Pairs(i[ordered], j[ordered], np.concatenate([p.features for p in parts])[ordered])
+
+
+def pair_features(table: pd.DataFrame, local=None, clause=None) -> Pairs:
+    """The candidate pairs of a table's resolved rows and their measures (all at once: for
+    training and comparing; `groups` keeps only the pairs with a chance)."""
+    if local is None or clause is None:
+        local, clause, _ = contexts(table)
+    return _joined(list(_measured_pairs(*_measurer(table, local, clause))), len(table), len(FEATURES))
 
 
 # --- grouping -----------------------------------------------------------------------------------
@@ -319,10 +475,10 @@ def average_linkage(n: int, i: np.ndarray, j: np.ndarray, chance: np.ndarray, th
     groups whose mean link is highest, while it is at least `threshold`. Returns a group
     number per item. A join costs in proportion to the two groups' links, not to n."""
     links: list[dict[int, float]] = [dict() for _ in range(n)]
-    for a, b, p in zip(i.tolist(), j.tolist(), chance.tolist()):
-        if p > 0 and a != b:
-            links[a][b] = links[a].get(b, 0.0) + p
-            links[b][a] = links[a][b]
+    kept = (chance > 0) & (i != j)  # only links become Python objects
+    for a, b, p in zip(i[kept].tolist(), j[kept].tolist(), chance[kept].tolist()):
+        links[a][b] = links[a].get(b, 0.0) + p
+        links[b][a] = links[a][b]
     size = [1] * n
     parent = list(range(n))
     heap = [(-p, a, b) for a in range(n) for b, p in links[a].items() if a < b and p >= threshold]
@@ -366,11 +522,17 @@ def groups(table: pd.DataFrame, model: Model | None = None) -> tuple[np.ndarray,
     """A group number per row (rows of one happening share it) and each row's `what`."""
     model = model or default_model()
     local, clause, said = contexts(table)
-    pairs = pair_features(table, local, clause)
-    chance = model.chance(pairs.features) if len(pairs.i) else np.empty(0)
-    if len(chance):
+    measurer = _measurer(table, local, clause)
+    del local, clause  # the weights read them: they need not stay
+    linked = []
+    # a pair whose words are less alike than any gate asks has no chance: it is not measured further
+    for pairs in _measured_pairs(*measurer, least_words=min(model.gate, model.article_gate)):
+        chance = model.chance(pairs.features) if len(pairs.i) else np.empty(0)
         chance = np.where(worded(pairs.features) >= required_words(pairs.features, model), chance, 0.0)
-    return average_linkage(len(table), pairs.i, pairs.j, chance, model.threshold), said
+        kept = chance > 0  # a pair without a chance is no link: only the links are kept
+        linked.append(Pairs(pairs.i[kept], pairs.j[kept], chance[kept, None]))
+    links = _joined(linked, len(table), 1)
+    return average_linkage(len(table), links.i, links.j, links.features[:, 0], model.threshold), said
 
 
 def worded(features: np.ndarray) -> np.ndarray:
@@ -446,9 +608,12 @@ VIEW_COLUMNS = {
 _ORDER = ["time", "day", "week", "weekend", "month", "season", "quarter", "half", "year", "decade", "century", "present"]
 
 
-def _agreed(starts: list[str], ends: list[str]) -> tuple[str, str, list[int]]:
-    """The span most mentions agree on: the intersection of the spans that cover the day most
-    of them cover; and the mentions that do not overlap it."""
+def _agreed(starts: list[str], ends: list[str], granularities: list[str] | None = None) -> tuple[str, str, list[int]]:
+    """The span most mentions agree on, as one of them gives it: among the mentions that cover
+    the day most of them cover, the finest (then the one most of them give, then the
+    earliest), so a happening is never placed on days no source names (the overlap of "since
+    2020" and "over the past five years" would begin on a day neither says); and the
+    mentions that do not overlap it."""
     events = sorted([(s, 0, k) for k, s in enumerate(starts)] + [(e, 1, k) for k, e in enumerate(ends)])
     best, count, best_day = -1, 0, None
     for day, kind, _ in events:
@@ -459,8 +624,10 @@ def _agreed(starts: list[str], ends: list[str]) -> tuple[str, str, list[int]]:
         else:
             count -= 1
     covering = [k for k in range(len(starts)) if starts[k] <= best_day <= ends[k]]
-    start = max(starts[k] for k in covering)
-    end = min(ends[k] for k in covering)
+    given = Counter((starts[k], ends[k]) for k in covering)
+    ranks = granularities or [""] * len(starts)
+    chosen = min(covering, key=lambda k: (_rank(ranks[k]), -given[starts[k], ends[k]], starts[k], ends[k]))
+    start, end = starts[chosen], ends[chosen]
     apart = [k for k in range(len(starts)) if ends[k] < start or starts[k] > end]
     return start, end, apart
 
@@ -500,7 +667,8 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
         actors = sorted({a for i in group for a in col["actors"][i].split(SEPARATOR) if a})
         published = sorted(col["published"][i] for i in group if col["published"][i])
         if resolved:
-            start, end, apart = _agreed([col["date_start"][i] for i in resolved], [col["date_end"][i] for i in resolved])
+            start, end, apart = _agreed([col["date_start"][i] for i in resolved], [col["date_end"][i] for i in resolved],
+                                        [col["granularity"][i] for i in resolved])
             left_out = set(apart)
             agreeing = [i for k, i in enumerate(resolved) if k not in left_out]
             granularity = min((col["granularity"][i] for i in agreeing), key=_rank)

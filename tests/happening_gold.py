@@ -1,9 +1,10 @@
 """The hand-made gold for happenings, and pairwise scores against it.
 
 Two gold sets: `tests/gold/seed_happenings.csv` (the seed articles, made for this
-project) and `../shared/corroboration/gold.json` (twenty articles from several
-outlets about five happenings). The corroboration articles are split by the
-happening they were chosen for: DEVELOPMENT (ryanair, inauguration, Kalesnikava)
+project) and `tests/data/corroboration/gold.json` (twenty articles from several
+outlets about five happenings: a copy of the shared development set, so that the
+tests need nothing beside the checkout; see tests/data/README.md). The corroboration
+articles are split by the happening they were chosen for: DEVELOPMENT (ryanair, inauguration, Kalesnikava)
 is what the model is fitted and tuned on; the rest (Nobel, prisoner release) is
 held out and only measured. Optional gold mentions are left out of the scores.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-CORROBORATION = ROOT.parent / "shared" / "corroboration"
+CORROBORATION = ROOT / "tests" / "data" / "corroboration"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed_happenings.csv"
 DEVELOPMENT = ("ryanair", "inaug", "kalesnikava")
 

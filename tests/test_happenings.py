@@ -234,3 +234,77 @@ def test_words_are_folded_to_what_happened():
     assert h.terms("Belarus freed 52 prisoners on Thursday, officials said") == ["belaru", "release", "52", "prisoner",
                                                                                  "official"]
     assert h.fold("released") == h.fold("pardoned") == "release" and h.fold("2020") is None
+
+
+# --- the cost of grouping ---------------------------------------------------------------------------
+
+def one_day_keys(k, seed=19):
+    """k mentions of one day, each with 40 of 300 words: every word is shared by k * 40 / 300 of them."""
+    rng = random.Random(seed)
+    keys = [np.array(rng.sample(range(300), 40)) for _ in range(k)]
+    return keys, np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)
+
+
+def test_candidates_per_mention_are_bounded_when_many_share_a_day_and_words():
+    """Issue 19: under each of its 40 words a mention met the next WINDOW mentions, hundreds of
+    candidates each (gigabytes of pairs for a 20 MB upload); now at most CANDIDATES in all."""
+    for k in (1000, 2000):
+        i, j = h.candidate_pairs(*one_day_keys(k))
+        assert len(i) <= h.CANDIDATES * k
+        assert np.all(i < j) and len(np.unique(i * k + j)) == len(i)
+        assert np.bincount(i, minlength=k).max() <= h.CANDIDATES
+
+
+def test_a_mention_keeps_the_candidates_it_shares_most_words_with():
+    # 0..30 share word 1; 0 and 25 share words 2 and 3 too: under word 1, 25 is beyond 0's window
+    keys = [np.array([1, 2, 3]) if r in (0, 25) else np.array([1]) for r in range(31)]
+    day = np.zeros(31, dtype=np.int64)
+    i, j = h.candidate_pairs(keys, day, day, window=20, limit=5)
+    partners = sorted(j[i == 0].tolist())
+    assert partners == [1, 2, 3, 4, 25]  # the one sharing three words, then the nearest
+
+
+LEXICON = [f"w{n:04d}x" for n in range(2000)]  # made-up words, each its own term
+
+
+def hostile_table(k, seed=19):
+    """k mentions "On 3 March 2023 police <40 made-up words>." in files of 500 (issue 19's shape):
+    each word is shared by k / 50 mentions, few enough to find candidates."""
+    rng = random.Random(seed)
+    rows = []
+    for n in range(k):
+        passage = "On 3 March 2023 police " + " ".join(rng.choice(LEXICON) for _ in range(40)) + "."
+        rows.append({"event_id": f"e{n:06d}", "doc_id": f"f{n // 500}", "title": f"Made up {n // 500}",
+                     "published": "2023-03-05", "passage": passage, "passage_start": 0, "mention": "3 March 2023",
+                     "mention_start": 3, "date_start": "2023-03-03", "date_end": "2023-03-03", "granularity": "day",
+                     "relation": "at", "actors": ""})
+    return pd.DataFrame(rows)
+
+
+def test_grouping_memory_grows_with_the_mentions_not_the_pairs():
+    """Issue 19: grouping 2,000 such mentions took 1 GB (every pair measured at once, and
+    turned into Python objects); pairs are now found, measured and gated a block at a time."""
+    import tracemalloc
+
+    peaks = []
+    for k in (1000, 2000):
+        table = hostile_table(k)
+        tracemalloc.start()
+        try:
+            group, _ = h.groups(table)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert len(group) == k
+    assert peaks[1] < 50_000 * 2000  # bytes a mention, blocks included (now about 20,000)
+    assert peaks[1] < 2.5 * peaks[0]
+
+
+def test_tf_idf_weighs_words_as_scikit_learn_does(seed_table):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [h.terms(p) for p in seed_table.passage.unique()] + [[]]
+    ours = h._TfIdf.fit(texts).transform(texts)
+    theirs = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True).fit(texts).transform(texts).tocsr()
+    assert (ours.indptr.tolist(), ours.indices.tolist(), ours.data.tolist()) == (
+        theirs.indptr.tolist(), theirs.indices.tolist(), theirs.data.tolist())
