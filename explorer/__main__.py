@@ -414,6 +414,10 @@ def main(argv=None) -> int:
     except Misuse as exc:
         print(f"python -m explorer: error: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:  # numpy's _ArrayMemoryError is one too: the whole corpus did not fit
+        print("python -m explorer: error: out of memory while making the table of the whole corpus; nothing "
+              "was written: build fewer documents at a time, or give the process more memory", file=sys.stderr)
+        return 1
     except ValueError as exc:  # an output path that cannot be written, told before any work
         print(f"python -m explorer: error: {exc}", file=sys.stderr)
         return 2

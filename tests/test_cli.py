@@ -228,3 +228,26 @@ def test_a_named_pipe_in_a_folder_is_skipped_by_name_and_the_rest_built(tmp_path
         assert done.returncode == 0, done.stderr
         assert "skipped pipe.txt: a named pipe (FIFO), not a file; not read" in done.stderr.splitlines()
         assert set(read_table(tmp_path / "events.csv").doc_id) == SEED_IDS
+
+
+def test_a_corpus_too_large_for_the_memory_allowed_is_one_line_not_a_traceback(tmp_path):
+    """Issue 19's grouping shape (every mention the same day, no words in common), 6 MB,
+    under a 2 GB address-space limit: the table cannot be made, and the command says so."""
+    import random
+    import string
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for n in range(4):
+        rng = random.Random(n)
+        body = " ".join("On 3 March 2023 police " + " ".join(
+            "".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 9))) for _ in range(40)) + "."
+            for _ in range(5000))
+        (folder / f"g{n}.txt").write_text(f"Grouping {n}\n\n{body}\n")
+    done = run("build", folder, "--out", tmp_path / "e.csv", limits={resource.RLIMIT_AS: (2 * 2**30, 2 * 2**30)})
+    if done.returncode == 0:  # it fitted: then the table is whole
+        assert len(read_table(tmp_path / "e.csv")) == 20_000
+        return
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("python -m explorer: error: out of memory while making the table")
+    assert not (tmp_path / "e.csv").exists()
