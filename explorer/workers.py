@@ -25,6 +25,7 @@ the page itself (`__main__` is `streamlit_app.py`).
 from __future__ import annotations
 
 import collections
+import errno
 import importlib
 import multiprocessing
 import os
@@ -258,6 +259,10 @@ def _work(conn, job: str, args: tuple, kwargs: dict, cpu_limit: int, memory_limi
         reply = "done", getattr(importlib.import_module(module), function)(*args, **kwargs)
     except MemoryError:
         reply = "failed", ("memory", memory_limit)
+    except (ImportError, OSError) as exc:  # a library loaded late that the memory limit left no room to map
+        traceback.print_exc()
+        mapped = "map" in str(exc) or getattr(exc, "errno", None) == errno.ENOMEM
+        reply = "failed", (("memory", memory_limit) if mapped else ("error", 0))
     except Exception:  # a bug: its traceback goes to the server's log, the page says the job failed
         traceback.print_exc()
         reply = "failed", ("error", 0)
