@@ -47,7 +47,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.preprocessing import normalize
 
 from .actors import SEPARATOR
 from .clauses import clause_span, what
@@ -89,30 +91,7 @@ _DATE_WORDS = ("january february march april may june july august september octo
                "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
                "saturday sunday today yesterday tomorrow tonight year years month months week weeks day days "
                "weekend last next earlier later ago past previous following early late mid").split()
-STOP_WORDS = frozenset(line.strip() for line in (Path(__file__).resolve().parent / "stop_words_en.txt").read_text(
-    encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")) | frozenset(_DATE_WORDS) | frozenset(_ATTRIBUTION)
-
-
-class _Later:
-    """A module imported when first used: the page lays out happenings (`view`) without
-    scipy and scikit-learn, which only grouping needs (0.65 s of a fresh server's first page)."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attr):
-        import importlib
-
-        return getattr(importlib.import_module(self._name), attr)
-
-
-sparse = _Later("scipy.sparse")
-
-
-def normalize(*args, **kwargs):
-    from sklearn.preprocessing import normalize as scaled
-
-    return scaled(*args, **kwargs)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_DATE_WORDS) | frozenset(_ATTRIBUTION)
 _TOKEN = re.compile(r"[^\W\d_][^\W_]*|\d+")
 _YEAR = re.compile(r"1\d{3}|20\d\d")
 _ENDINGS = ("ing", "ed", "es", "s", "e")

@@ -308,18 +308,3 @@ def test_tf_idf_weighs_words_as_scikit_learn_does(seed_table):
     theirs = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True).fit(texts).transform(texts).tocsr()
     assert (ours.indptr.tolist(), ours.indices.tolist(), ours.data.tolist()) == (
         theirs.indptr.tolist(), theirs.indices.tolist(), theirs.data.tolist())
-
-
-def test_the_stop_words_are_scikit_learns_and_opening_a_table_loads_neither_it_nor_scipy():
-    import subprocess
-    import sys
-
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from explorer import happenings
-
-    assert happenings.STOP_WORDS == ENGLISH_STOP_WORDS | set(happenings._DATE_WORDS) | set(happenings._ATTRIBUTION)
-    code = ("import sys; from explorer.catalog import Catalog; from explorer.events import read_table; "
-            "Catalog(read_table('data/events.csv')); print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.stdout.strip() == "[]", done.stderr
