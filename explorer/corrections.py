@@ -26,7 +26,7 @@ from datetime import date
 import pandas as pd
 
 from .actors import SEPARATOR
-from .corpus import MAX_DOCUMENT_BYTES, Problem, _binary, decode, read_file, safe_name
+from .corpus import MAX_DOCUMENT_BYTES, Problem, _binary, decode, file_kind, read_file, safe_name
 from .export import guard_formula, unguard
 from .filters import PRECISION_ORDER
 
@@ -179,11 +179,6 @@ def read(data: bytes | str, name: str = FILE) -> tuple[dict[str, Correction], li
         return {}, [Problem(name, str(exc))]
 
 
-def _kind(mode: int) -> str:
-    return ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-
-
 def load_file(path: str | os.PathLike) -> tuple[dict[str, Correction], list[Problem]]:
     """The corrections in a file (the command line's `--corrections FILE`) and a problem for
     every line that cannot be used; NotCorrections, one line naming the file, when the file
@@ -196,7 +191,7 @@ def load_file(path: str | os.PathLike) -> tuple[dict[str, Correction], list[Prob
     except OSError as exc:
         raise NotCorrections(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(mode):
-        raise NotCorrections(f"{shown}: {_kind(mode)}, not a file")
+        raise NotCorrections(f"{shown}: {file_kind(mode)}, not a file")
     try:
         data = read_file(path, MAX_DOCUMENT_BYTES)
     except OSError as exc:
