@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -256,6 +257,28 @@ def passage_actors(text: str, passages, index: ActorIndex, people: set[str] | No
 
 def actor_names(mentions: list[ActorMention]) -> list[str]:
     return sorted({m.actor for m in mentions})
+
+
+def clause_actors(passage: str, passage_start: int, what: str, actor_mentions: str) -> list[str]:
+    """The actors a date's clause is about, of those its passage names (`actor_mentions`, the
+    events table's JSON, document offsets): the ones named in the clause (`what`); when it
+    names none, the one named nearest before it (its subject: "Lukashenka, in power since
+    1994"; or the speaker of its quotation), else nearest after it. Not every name in the
+    sentence: "after the August 2020 vote" in a sentence naming two officials is not theirs."""
+    mentions = json.loads(actor_mentions) if actor_mentions else []
+    if not mentions:
+        return []
+    told = what.strip("… ")
+    at = passage.replace("\n", " ").find(told) if told else -1
+    if at < 0:  # a clause not in the passage as written (a hand-made row): every name counts
+        return sorted({m["actor"] for m in mentions})
+    lo, hi = passage_start + at, passage_start + at + len(told)
+    inside = sorted({m["actor"] for m in mentions if lo <= m["start"] and m["end"] <= hi})
+    if inside:
+        return inside
+    before = [m for m in mentions if m["end"] <= lo]
+    nearest = max(before, key=lambda m: m["end"]) if before else min(mentions, key=lambda m: m["start"])
+    return [nearest["actor"]]
 
 
 # --- names the list does not know -----------------------------------------------------

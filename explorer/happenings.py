@@ -51,7 +51,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
-from .actors import SEPARATOR
+from .actors import SEPARATOR, clause_actors
 from .clauses import clause_span, what
 
 MODEL_PATH = Path(__file__).resolve().parent / "happening_model.json"
@@ -598,7 +598,7 @@ VIEW_COLUMNS = {
     "documents": "how many documents report it",
     "mentions": "how many date mentions date it",
     "sources": "the outlets, joined by ' | '",
-    "actors": "the actors any of its mentions names, joined by ' | '",
+    "actors": "the actors its mentions' clauses are about (actors.clause_actors), joined by ' | '",
     "first_reported": "the earliest publication date among its documents",
     "last_reported": "the latest publication date among its documents",
     "disagree": "True when some mentions date it to days that do not overlap the agreed span",
@@ -657,6 +657,7 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
     names = ("happening_id", "date_start", "date_end", "source", "actors", "published", "granularity", "relation",
              "mention", "doc_id", "event_id", "what")
     col = {name: table[name].tolist() for name in names}
+    doers = _doers(table)
     members: dict[str, list[int]] = defaultdict(list)
     for i, happening in enumerate(col["happening_id"]):
         members[happening].append(i)
@@ -664,7 +665,7 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
     for happening, group in members.items():
         resolved = [i for i in group if col["date_start"][i] != ""]
         outlets = sorted({col["source"][i] for i in group if col["source"][i]})
-        actors = sorted({a for i in group for a in col["actors"][i].split(SEPARATOR) if a})
+        actors = sorted({a for i in group for a in doers[i]})
         published = sorted(col["published"][i] for i in group if col["published"][i])
         if resolved:
             start, end, apart = _agreed([col["date_start"][i] for i in resolved], [col["date_end"][i] for i in resolved],
@@ -697,6 +698,24 @@ def view(table: pd.DataFrame) -> pd.DataFrame:
     return (out.assign(_u=unresolved).sort_values(["_u", "outlets", "date_start", "happening_id"],
                                                   ascending=[True, False, True, True], kind="stable")
             .drop(columns="_u").reset_index(drop=True))
+
+
+def _doers(table: pd.DataFrame) -> list[list[str]]:
+    """Per mention, the actors its clause is about (`actors.clause_actors`); a row whose
+    actors a reader corrected keeps the reader's."""
+    def column(name, empty):  # a hand-made table may lack the columns names are found again from
+        return table[name].tolist() if name in table else [empty] * len(table)
+    out = []
+    for named, passage, start, what, found, fixed in zip(table["actors"].tolist(), column("passage", ""),
+                                                         column("passage_start", 0), table["what"].tolist(),
+                                                         column("actor_mentions", ""), column("corrected", "")):
+        if not named:
+            out.append([])
+        elif "actors" in fixed or not found:
+            out.append([a for a in named.split(SEPARATOR) if a])
+        else:
+            out.append(clause_actors(passage, int(start), what, found))
+    return out
 
 
 def _rank(granularity: str) -> int:

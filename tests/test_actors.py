@@ -248,3 +248,32 @@ def test_actor_list_csv_guards_formulas_and_reads_back(tmp_path):
 def test_the_shipped_actor_list_reads_back_unchanged(tmp_path):
     (tmp_path / "actors.csv").write_bytes(actors_csv(load_actors()))
     assert load_actors(tmp_path / "actors.csv") == load_actors()
+
+
+def _named(passage, *names):
+    """actor_mentions JSON for `names` (actor, words) as they stand in `passage` (at offset 100)."""
+    return json.dumps([{"actor": actor, "text": words, "start": 100 + passage.index(words),
+                        "end": 100 + passage.index(words) + len(words)} for actor, words in names])
+
+
+def test_a_clause_belongs_to_the_actors_it_names_not_to_every_name_in_the_sentence():
+    passage = ("The State Department named Ihar Kenyukh and Yauheni Shapetska for abuse during "
+               "Lukashenka's crackdown after the August 2020 vote.")
+    found = _named(passage, ("U.S. State Department", "State Department"), ("Ihar Kenyukh", "Ihar Kenyukh"),
+                   ("Yauheni Shapetska", "Yauheni Shapetska"), ("Alyaksandr Lukashenka", "Lukashenka"))
+    assert actors_module.clause_actors(passage, 100, "Lukashenka's crackdown after the August 2020 vote", found) == [
+        "Alyaksandr Lukashenka"]
+    assert actors_module.clause_actors(passage, 100, "The State Department named Ihar Kenyukh and Yauheni Shapetska",
+                                       found) == ["Ihar Kenyukh", "U.S. State Department", "Yauheni Shapetska"]
+
+
+def test_a_clause_naming_nobody_takes_its_subject_before_it_else_the_name_after_it():
+    passage = "Lukashenka, in power since 1994, was declared the winner, Viasna says."
+    found = _named(passage, ("Alyaksandr Lukashenka", "Lukashenka"), ("Viasna", "Viasna"))
+    assert actors_module.clause_actors(passage, 100, "in power since 1994", found) == ["Alyaksandr Lukashenka"]
+    alone = "Since 2020 more than 400 journalists have left, the BAJ says."
+    assert actors_module.clause_actors(alone, 100, "Since 2020 more than 400 journalists have left",
+                                       _named(alone, ("BAJ", "BAJ"))) == ["BAJ"]
+    assert actors_module.clause_actors(alone, 100, "Since 2020 more than 400 journalists have left", "[]") == []
+    # a clause not found as written (a hand-made row) keeps every name
+    assert actors_module.clause_actors(passage, 100, "words of our own", found) == ["Alyaksandr Lukashenka", "Viasna"]

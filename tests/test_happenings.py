@@ -308,3 +308,14 @@ def test_tf_idf_weighs_words_as_scikit_learn_does(seed_table):
     theirs = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True).fit(texts).transform(texts).tocsr()
     assert (ours.indptr.tolist(), ours.indices.tolist(), ours.data.tolist()) == (
         theirs.indptr.tolist(), theirs.indices.tolist(), theirs.data.tolist())
+
+
+def test_a_happening_is_in_the_lanes_of_its_clause_not_of_bystanders(seed_table):
+    """Issue 20 item 6: "after the August 2020 vote" in a sentence naming the two officials the
+    State Department designated is the election's, not theirs."""
+    view = h.view(seed_table)
+    election = view[view["happening_id"] == happening(seed_table, "000", "August 2020")].iloc[0]
+    assert "Alyaksandr Lukashenka" in election["actors"].split(" | ")
+    assert not {"Ihar Kenyukh", "Yauheni Shapetska", "U.S. State Department"} & set(election["actors"].split(" | "))
+    designation = view[view["what"].str.contains("named Ihar Kenyukh")].iloc[0]
+    assert {"Ihar Kenyukh", "Yauheni Shapetska", "U.S. State Department"} <= set(designation["actors"].split(" | "))
