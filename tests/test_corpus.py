@@ -186,3 +186,20 @@ def test_a_markdown_headline_is_the_title_without_its_hashes():
     doc = build_document("raid.md", b"# Raid in Minsk\n\nPolice came on 3 March 2023, the prosecutor said.", {})
     assert doc.title == "Raid in Minsk"
     assert [doc.text[s:e] for s, e in doc.passages][-1] == "Police came on 3 March 2023, the prosecutor said."
+
+
+@pytest.mark.parametrize("markup", [
+    b"<article><h1>Journalist jailed for eight years</h1><p>Belarusian journalist Andrei Kaval was sentenced on 3 March 2023, his lawyer said.</p></article>",
+    b"<div><h2>Journalist jailed for eight years</h2><div>Belarusian journalist Andrei Kaval was sentenced on 3 March 2023, his lawyer said.</div></div>",
+    b"<div><b>Journalist jailed for eight years</b><br>Belarusian journalist Andrei Kaval was sentenced on 3 March 2023, his lawyer said.</div>",
+], ids=["article", "div", "bold-br"])
+def test_a_web_pages_headline_is_not_glued_to_its_first_passage(markup):
+    """Issue 20: "... for eight years Belarusian journalist Andrei Kaval was sentenced ...":
+    the headline is a line of its own, never the start of the passage a date is in."""
+    from explorer.events import events_table
+
+    page = b"<html><head><title>Journalist jailed for eight years | News</title></head><body>" + markup + b"</body></html>"
+    doc = build_document("kaval.html", page, {"published": "2023-03-04"})
+    assert doc.title == "Journalist jailed for eight years"
+    passages = list(events_table([doc]).passage)
+    assert passages == ["Belarusian journalist Andrei Kaval was sentenced on 3 March 2023, his lawyer said."]
