@@ -33,7 +33,7 @@ from .budget import STEPS_PER_CHARACTER
 from .corpus import Problem, decode, file_kind, load_folders, plan_folders, read_file, safe_name
 from .dates import find_dates
 from .events import DocumentResult, check_output, map_document, table_of, write_table
-from .happenings import view
+from .happening_view import view
 
 # The tagger's public contract: these keys, in this order, on every line.
 DATE_KEYS = ("text", "start", "end", "type", "timex", "date_start", "date_end", "granularity")

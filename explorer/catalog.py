@@ -1,7 +1,7 @@
 """An events table made ready for the page once, so that a rerun only looks things up.
 
 A `Catalog` holds the table with its filter options (`filters.options`), its
-index (`filters.TableIndex`), its happenings (`happenings.view`) with, per mention,
+index (`filters.TableIndex`), its happenings (`happening_view.view`) with, per mention,
 the happening it dates, the one-line summary, and each event's passage card,
 rendered the first time it is shown and kept (a card is a pure function of its row
 and its happening).
@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 import pandas as pd
 
-from . import filters, happenings, render
+from . import filters, happening_view, render
 from .actors import SEPARATOR
 from .events import COLUMNS
 
@@ -37,7 +37,7 @@ class Catalog:
         self._columns = [table[c].to_numpy(dtype=object) for c in COLUMNS]
         self._row = namedtuple("Event", COLUMNS)
         self._cards: dict[tuple[int, str], str] = {}
-        self.view = happenings.view(table)
+        self.view = happening_view.view(table)
         # per mention, its happening's row in the view; per happening, its mentions, in table order
         self.happening_of = pd.Index(self.view["happening_id"]).get_indexer(table["happening_id"])
         order = np.argsort(self.happening_of, kind="stable")

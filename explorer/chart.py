@@ -126,7 +126,7 @@ def _fade_ms(start: np.ndarray, end: np.ndarray) -> float:
 
 
 def happenings_frame(view: pd.DataFrame, lanes: str) -> pd.DataFrame:
-    """The marks of resolved happenings (rows of `happenings.view`): one per happening and lane.
+    """The marks of resolved happenings (rows of `happening_view.view`): one per happening and lane.
 
     Per mark: `x`..`x2` the part drawn solid (after: pale), `fx`..`fx2` the dashed open
     part and `tip` its arrow (empty when closed)."""

@@ -102,7 +102,7 @@ def timelinejs(table: pd.DataFrame, title: str = "Timeline Explorer", group: str
     it was last reported still going); "until March 2026" ends then and says its start is
     not told. TimelineJS renders these strings as HTML, so every document string is escaped."""
     from .actors import ActorIndex, load_actors
-    from .happenings import view
+    from .happening_view import view
     from .render import plural, when_words
 
     happenings = view(table)

@@ -38,21 +38,19 @@ from __future__ import annotations
 import heapq
 import json
 import math
-import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
-from .actors import SEPARATOR, clause_actors
+from .actors import SEPARATOR
 from .clauses import clause_span, what
+from .happening_view import CLEAREST_AMONG, VIEW_COLUMNS, place, view  # noqa: F401 (the happenings' view)
+from .words import _EVENT, _TOKEN, EVENT_WORDS, STOP_WORDS, fold, terms  # noqa: F401 (words as compared)
 
 MODEL_PATH = Path(__file__).resolve().parent / "happening_model.json"
 KEY_SHARE = 0.05  # a word more than this share of the mentions have finds no candidates ...
@@ -67,54 +65,6 @@ PAIRS_AT_ONCE = 50_000  # pairs measured at once: bounds the memory of their mea
 LOCAL_WORDS = 4  # words each side of the date that make its nearest context
 PEG_DAYS = 2  # a day at most this many days before publication is the article's news peg
 COARSE = {"month", "season", "quarter", "half", "year", "decade", "century"}
-
-# Words news uses for one kind of happening, made one word before they are compared.
-EVENT_WORDS = {
-    "election": "vote voting poll polls ballot elect elected election elections electoral",
-    "release": "free freed frees freeing release released releases releasing pardon pardoned pardons",
-    "sentence": "sentence sentenced sentences sentencing convicted conviction convict jailed verdict",
-    "inauguration": "sworn inauguration inaugurated inaugurate oath",
-    "prize": "award awarded awards prize prizes laureate laureates winner winners won win wins recipients",
-    "arrest": "arrest arrested arrests detain detained detention custody kidnapped abducted seized",
-    "protest": "protest protests protested protesters rally rallies demonstration demonstrations demonstrators",
-    "invasion": "invade invaded invasion invading war",
-    "meeting": "met meet meeting meetings talks",
-    "founding": "found founded founding established founder founders created creation",
-    "power": "rule ruled ruling power",
-    "statement": "statement statements announced announcement declared",
-}
-_EVENT = {word: canon for canon, words in EVENT_WORDS.items() for word in words.split()}
-# Words that say nothing of what happened: English function words and the calendar's own.
-# Attribution says who told, not what happened.
-_ATTRIBUTION = "said says say saying told according reportedly".split()
-_DATE_WORDS = ("january february march april may june july august september october november december "
-               "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
-               "saturday sunday today yesterday tomorrow tonight year years month months week weeks day days "
-               "weekend last next earlier later ago past previous following early late mid").split()
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(_DATE_WORDS) | frozenset(_ATTRIBUTION)
-_TOKEN = re.compile(r"[^\W\d_][^\W_]*|\d+")
-_YEAR = re.compile(r"1\d{3}|20\d\d")
-_ENDINGS = ("ing", "ed", "es", "s", "e")
-
-
-@lru_cache(maxsize=1 << 18)
-def fold(word: str) -> str | None:
-    """A word as compared: its kind when it names one, else lower case without its
-    ending; None for function words, date words and years."""
-    low = word.lower().replace("’", "'")
-    if low in _EVENT:
-        return _EVENT[low]
-    if low in STOP_WORDS or _YEAR.fullmatch(low):
-        return None
-    for ending in _ENDINGS:
-        if low.endswith(ending) and len(low) - len(ending) >= 3:
-            return low[: -len(ending)]
-    return low
-
-
-def terms(text: str) -> list[str]:
-    return [t for t in map(fold, _TOKEN.findall(text)) if t]
-
 
 def _first_terms(words, k: int = LOCAL_WORDS) -> list[str]:
     """The first k `terms` of these words (folding no more of them than that takes)."""
@@ -572,174 +522,3 @@ def with_happenings(table: pd.DataFrame, model: Model | None = None) -> pd.DataF
     group, said = groups(table, model)
     first = pd.Series(table["event_id"].to_numpy()).groupby(group).transform("min")
     return table.assign(what=said, happening_id="h" + first.to_numpy().astype(str))
-
-
-# --- one row a happening ------------------------------------------------------------------------
-
-# How a happening's place on the timeline follows from its date words and their relation.
-SHAPES = {
-    "at": "span",  # at X: X
-    "opens": "from",  # since X: from X to the latest publication, still going when reported
-    "closes": "to",  # until X: ends at X, its start not told
-    "after": "after",  # after X: some time between X and the latest publication
-    "before": "before",  # before X: some time before X
-}
-VIEW_COLUMNS = {
-    "happening_id": "the happening's id (shared by its mentions in the events table)",
-    "what": "what happened, as its clearest source writes it (the clause its date belongs to)",
-    "date_start": "the first day its sources agree on (empty when unresolved)",
-    "date_end": "the last day its sources agree on",
-    "granularity": "the finest precision among the mentions that agree",
-    "relation": "at, opens (since), closes (until), before or after, as most of its mentions put it",
-    "shape": "how it is drawn: span, from (still going when reported), to (start not told), after, before",
-    "placed_start": "where it is drawn from (empty when its start is not told)",
-    "placed_end": "where it is drawn to (empty when it is still going)",
-    "outlets": "how many distinct outlets report it",
-    "documents": "how many documents report it",
-    "mentions": "how many date mentions date it",
-    "sources": "the outlets, joined by ' | '",
-    "actors": "the actors its mentions' clauses are about (actors.clause_actors), joined by ' | '",
-    "first_reported": "the earliest publication date among its documents",
-    "last_reported": "the latest publication date among its documents",
-    "disagree": "True when some mentions date it to days that do not overlap the agreed span",
-    "disagreeing": "those mentions: words, dates and outlet, joined by ' | '",
-    "event_ids": "its mentions' event ids, joined by ' '",
-}
-_ORDER = ["time", "day", "week", "weekend", "month", "season", "quarter", "half", "year", "decade", "century", "present"]
-
-
-def _agreed(starts: list[str], ends: list[str], granularities: list[str] | None = None) -> tuple[str, str, list[int]]:
-    """The span most mentions agree on, as one of them gives it: among the mentions that cover
-    the day most of them cover, the finest (then the one most of them give, then the
-    earliest), so a happening is never placed on days no source names (the overlap of "since
-    2020" and "over the past five years" would begin on a day neither says); and the
-    mentions that do not overlap it."""
-    events = sorted([(s, 0, k) for k, s in enumerate(starts)] + [(e, 1, k) for k, e in enumerate(ends)])
-    best, count, best_day = -1, 0, None
-    for day, kind, _ in events:
-        if kind == 0:
-            count += 1
-            if count > best:
-                best, best_day = count, day
-        else:
-            count -= 1
-    covering = [k for k in range(len(starts)) if starts[k] <= best_day <= ends[k]]
-    given = Counter((starts[k], ends[k]) for k in covering)
-    ranks = granularities or [""] * len(starts)
-    chosen = min(covering, key=lambda k: (_rank(ranks[k]), -given[starts[k], ends[k]], starts[k], ends[k]))
-    start, end = starts[chosen], ends[chosen]
-    apart = [k for k in range(len(starts)) if ends[k] < start or starts[k] > end]
-    return start, end, apart
-
-
-def _after(day: str, days: int = 1) -> str:
-    return str(np.datetime64(day) + np.timedelta64(days, "D"))
-
-
-def place(start: str, end: str, relation: str, last_published: str) -> tuple[str, str, str]:
-    """(shape, placed_start, placed_end) of a happening dated start..end with `relation`."""
-    shape = SHAPES.get(relation, "span")
-    if shape == "from":
-        return shape, start, ""
-    if shape == "to":
-        return shape, "", end
-    if shape == "before":
-        return shape, "", _after(start, -1)
-    if shape == "after":
-        later = last_published if last_published and last_published > end else _after(end)
-        return shape, _after(end), later
-    return shape, start, end
-
-
-def view(table: pd.DataFrame) -> pd.DataFrame:
-    """One row a happening (see VIEW_COLUMNS) of an events table with `happening_id`, most
-    reported first, then by date. Plain lists per happening: the columns are read once."""
-    names = ("happening_id", "date_start", "date_end", "source", "actors", "published", "granularity", "relation",
-             "mention", "doc_id", "event_id", "what")
-    col = {name: table[name].tolist() for name in names}
-    doers = _doers(table)
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, happening in enumerate(col["happening_id"]):
-        members[happening].append(i)
-    rows = []
-    for happening, group in members.items():
-        resolved = [i for i in group if col["date_start"][i] != ""]
-        outlets = sorted({col["source"][i] for i in group if col["source"][i]})
-        actors = sorted({a for i in group for a in doers[i]})
-        published = sorted(col["published"][i] for i in group if col["published"][i])
-        if resolved:
-            start, end, apart = _agreed([col["date_start"][i] for i in resolved], [col["date_end"][i] for i in resolved],
-                                        [col["granularity"][i] for i in resolved])
-            left_out = set(apart)
-            agreeing = [i for k, i in enumerate(resolved) if k not in left_out]
-            granularity = min((col["granularity"][i] for i in agreeing), key=_rank)
-            relations = Counter(col["relation"][i] for i in agreeing)
-            relation = max(relations, key=lambda r: (relations[r], r == "at"))
-            shape, placed_start, placed_end = place(start, end, relation, published[-1] if published else "")
-            disagreeing = [_disagreeing(col, resolved[k]) for k in apart]
-        else:
-            start = end = placed_start = placed_end = ""
-            granularity, relation, shape, disagreeing = col["granularity"][group[0]], col["relation"][group[0]], "span", []
-        rows.append({
-            "happening_id": happening,
-            "what": _clearest([col["what"][i] for i in group], [col["granularity"][i] for i in group]),
-            "date_start": start, "date_end": end,
-            "granularity": granularity, "relation": relation, "shape": shape, "placed_start": placed_start,
-            "placed_end": placed_end, "outlets": len(outlets), "documents": len({col["doc_id"][i] for i in group}),
-            "mentions": len(group), "sources": SEPARATOR.join(outlets), "actors": SEPARATOR.join(actors),
-            "first_reported": published[0] if published else "", "last_reported": published[-1] if published else "",
-            "disagree": bool(disagreeing),
-            "disagreeing": SEPARATOR.join(disagreeing), "event_ids": " ".join(col["event_id"][i] for i in group),
-        })
-    out = pd.DataFrame(rows, columns=list(VIEW_COLUMNS))
-    if out.empty:
-        return out
-    unresolved = out["date_start"] == ""
-    return (out.assign(_u=unresolved).sort_values(["_u", "outlets", "date_start", "happening_id"],
-                                                  ascending=[True, False, True, True], kind="stable")
-            .drop(columns="_u").reset_index(drop=True))
-
-
-def _doers(table: pd.DataFrame) -> list[list[str]]:
-    """Per mention, the actors its clause is about (`actors.clause_actors`); a row whose
-    actors a reader corrected keeps the reader's."""
-    def column(name, empty):  # a hand-made table may lack the columns names are found again from
-        return table[name].tolist() if name in table else [empty] * len(table)
-    out = []
-    for named, passage, start, what, found, fixed in zip(table["actors"].tolist(), column("passage", ""),
-                                                         column("passage_start", 0), table["what"].tolist(),
-                                                         column("actor_mentions", ""), column("corrected", "")):
-        if not named:
-            out.append([])
-        elif "actors" in fixed or not found:
-            out.append([a for a in named.split(SEPARATOR) if a])
-        else:
-            out.append(clause_actors(passage, int(start), what, found))
-    return out
-
-
-def _rank(granularity: str) -> int:
-    return _ORDER.index(granularity) if granularity in _ORDER else 99
-
-
-def _disagreeing(col: dict, i: int) -> str:
-    span = col["date_start"][i] + (f"–{col['date_end'][i]}" if col["date_end"][i] != col["date_start"][i] else "")
-    return f"“{col['mention'][i]}” {span} ({col['source'][i] or 'unknown outlet'})"
-
-
-CLEAREST_AMONG = 50  # mentions compared to find the clearest telling: a bound, so a much-reported happening costs no more
-
-
-def _clearest(whats: list[str], granularities: list[str]) -> str:
-    """The `what` of the mention that says it most plainly: the one whose clause shares most
-    words with the others' (the group's most typical telling), the finer date at a tie."""
-    if len(whats) == 1:
-        return whats[0]
-    told = range(min(len(whats), CLEAREST_AMONG))
-    said = [set(terms(whats[k])) for k in told]
-
-    def typical(k):  # a whole clause before a cut one; then mean word overlap (Jaccard) with the
-        # others; then the finer date; then the shorter
-        alike = sum(len(said[k] & said[m]) / (len(said[k] | said[m]) or 1) for m in told if m != k)
-        return ("…" not in whats[k], round(alike, 6), -_rank(granularities[k]), -len(whats[k]))
-    return whats[max(told, key=typical)]

@@ -177,7 +177,7 @@ def hits(text: str, offset: int, query: str) -> list[tuple[int, int, str]]:
 
 
 def happening_line(happening) -> str:
-    """What a card says of the happening its date belongs to (a row of `happenings.view`)."""
+    """What a card says of the happening its date belongs to (a row of `happening_view.view`)."""
     if happening is None or happening["mentions"] <= 1:
         return ""
     outlets = happening["outlets"]
@@ -205,7 +205,7 @@ def reading(row) -> str:
 def passage_card(row, happening=None, query: str = "", doc_link: bool = True, keep: str = "") -> str:
     """One event of the passage list (a row of the events table) as HTML: the date in words,
     the passage with date words, actor names and the text search's hits marked, the source,
-    how the date was read, and a line on the happening it dates (a row of `happenings.view`)
+    how the date was read, and a line on the happening it dates (a row of `happening_view.view`)
     when others report it too. `doc_link`: whether its article can be opened by a link."""
     marks = [(row.mention_start, row.mention_end, "date")]
     marks += [(m["start"], m["end"], "actor") for m in json.loads(row.actor_mentions or "[]")]

@@ -148,8 +148,10 @@ def test_the_view_says_where_sources_agree_and_shows_who_disagrees():
 def test_a_much_reported_happening_costs_the_view_no_more_than_a_bounded_comparison(monkeypatch):
     """Finding the clearest telling compares at most CLEAREST_AMONG clauses, not every pair."""
     told = []
-    real_terms = h.terms
-    monkeypatch.setattr(h, "terms", lambda text: told.append(text) or real_terms(text))
+    from explorer import happening_view
+
+    real_terms = happening_view.terms
+    monkeypatch.setattr(happening_view, "terms", lambda text: told.append(text) or real_terms(text))
     n = 5 * h.CLEAREST_AMONG
     v = view_of([{"happening_id": "h1", "event_id": f"e{k}", "date_start": "2025-06-21", "date_end": "2025-06-21",
                   "what": f"police detained protester number {k}" + (" outside the court" if k == 7 else ""),
@@ -319,3 +321,24 @@ def test_a_happening_is_in_the_lanes_of_its_clause_not_of_bystanders(seed_table)
     assert not {"Ihar Kenyukh", "Yauheni Shapetska", "U.S. State Department"} & set(election["actors"].split(" | "))
     designation = view[view["what"].str.contains("named Ihar Kenyukh")].iloc[0]
     assert {"Ihar Kenyukh", "Yauheni Shapetska", "U.S. State Department"} <= set(designation["actors"].split(" | "))
+
+
+def test_the_stop_words_are_scikit_learns():
+    """The page folds words without scikit-learn (explorer/english_stop_words.txt is a copy)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from explorer import words
+
+    assert words.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+def test_the_page_shows_happenings_without_loading_the_grouping():
+    """The view and the catalog the page builds load neither scikit-learn nor SciPy (about
+    0.7 s of the page's first load); the grouping, in the upload workers, does."""
+    import subprocess
+    import sys
+
+    code = ("import sys, explorer.catalog, explorer.chart, explorer.export, explorer.render, explorer.uploads; "
+            "print(sorted(m for m in ('sklearn', 'scipy', 'explorer.happenings') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -25,8 +25,9 @@ def test_ci_runs_the_readme_test_command():
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_an_installed_wheel_carries_the_actor_list(tmp_path):
-    """Installed from a wheel, away from the source tree, the package still names actors."""
+def test_an_installed_wheel_carries_its_data(tmp_path):
+    """Installed from a wheel, away from the source tree, the package still names actors and
+    folds words (its actor list and stop words are package data)."""
     import subprocess
     import sys
 
@@ -36,8 +37,10 @@ def test_an_installed_wheel_carries_the_actor_list(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", tmp_path / "site", wheel],
                    check=True, capture_output=True)
     code = ("import explorer.actors as a; "
-            "print(a.DEFAULT_LIST.is_relative_to(sys.argv[1]), len(a.load_actors()) > 10)")
+            "import explorer.words as w; "
+            "print(a.DEFAULT_LIST.is_relative_to(sys.argv[1]), len(a.load_actors()) > 10, "
+            "w.__file__.startswith(sys.argv[1]) and len(w.ENGLISH_STOP_WORDS) > 300)")
     done = subprocess.run([sys.executable, "-c", "import sys; " + code, str(tmp_path / "site")], cwd=tmp_path,
                           env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=120)
-    assert done.stdout.split() == ["True", "True"], done.stderr
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
