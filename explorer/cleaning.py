@@ -60,6 +60,11 @@ DATELINE = re.compile(
     r"|[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?,\s+(?:{DAY}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{DAY},?\s+\d{{4}})\s*\([^()\n]{{1,40}}\)\s*[-–—:]"
     # "Minsk (APP - UrduPoint - 23rd Sep, 2020 ) :"
     r"|[A-Z][\w'’-]+\s*\([^()\n]{{1,60}}?(?:{DAY}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{DAY},?\s+\d{{4}})\s*\)\s*[-–—:]"
+    # "date 2021-01-17 Police detained ...": a publication stamp the first paragraph runs on from
+    r"|(?i:published|updated|posted|dated?)(?:\s+on)?\s*[:\-–]?\s*"
+    r"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|{DAY}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{DAY},?\s+\d{{4}})"
+    r"(?:,?\s+\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{{2,4}}\b)?)?\s*[-–—|:·]?"
+    r"(?=\s*[\"“«A-Z])(?!\s*(?i:published|updated|posted|last\s+updated|by)\b)"
     r")\s*".format(**FRAGMENTS)
 )
 

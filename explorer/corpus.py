@@ -225,11 +225,12 @@ def find_passages(text: str, title: str, sentences=None) -> list[tuple[int, int]
             skip.append((start, end))
             continue
         in_list = LIST_HEADING.match(line.strip()) is not None
-        if not is_title and (in_list or is_furniture(line)):
+        cut = dateline_length(line)
+        runs_on = cut and len(line[cut:].split()) > 4  # a stamp the first paragraph runs on from
+        if not is_title and (in_list or (is_furniture(line) and not runs_on)):
             skip.append((start, end))
             continue
         seen_title = seen_title or is_title or len(line.split()) > 4
-        cut = dateline_length(line)
         if cut:
             skip.append((start, start + cut))
     spans = []

@@ -203,3 +203,26 @@ def test_a_web_pages_headline_is_not_glued_to_its_first_passage(markup):
     assert doc.title == "Journalist jailed for eight years"
     passages = list(events_table([doc]).passage)
     assert passages == ["Belarusian journalist Andrei Kaval was sentenced on 3 March 2023, his lawyer said."]
+
+
+@pytest.mark.parametrize("stamp", ["date 2021-01-17", "Published: 17 January 2021", "Updated January 17, 2021 10:05 GMT -"])
+def test_a_stamp_at_the_head_of_a_line_is_the_date_and_the_rest_of_the_line_is_text(stamp):
+    """Issue 21: " date 2021-01-17 Police detained ... since he was poisoned last summer" lost
+    the whole line as a stamp, and its dates with it."""
+    from explorer.events import events_table
+
+    text = f" {stamp} Police detained Alexei Navalny on Sunday after he was poisoned last summer.\n\nHe was held."
+    doc = build_document("a01.txt", text.encode())
+    assert (doc.published, doc.reference_source) == (date(2021, 1, 17), "dateline")
+    table = events_table([doc])
+    assert sorted(table.mention) == ["Sunday", "last summer"]
+    assert table.passage.iloc[0].startswith("Police detained Alexei Navalny")
+
+
+@pytest.mark.parametrize("line", ["Published: 17 January 2021", "Published 17 January 2021 · Updated 18 January 2021",
+                                  "Posted on 2021-01-17 by staff"])
+def test_a_stamp_line_alone_is_still_left_out(line):
+    from explorer.events import events_table
+
+    doc = build_document("a.txt", f"Title of it\n{line}\nPolice detained 40 people last week.".encode())
+    assert list(events_table([doc]).mention) == ["last week"]
