@@ -23,8 +23,15 @@ ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
 # `python -m explorer build ... --out big.parquet [--texts texts.parquet]` and named in
 # EVENTS_TABLE (and EVENTS_TEXTS, for reading whole articles).
-SEED_TABLE = Path(os.environ.get("EVENTS_TABLE") or ROOT / "data" / "events.csv")
-SEED_TEXTS = os.environ.get("EVENTS_TEXTS")
+BUILT_TABLE = os.environ.get("EVENTS_TABLE")
+BUILT_TEXTS = os.environ.get("EVENTS_TEXTS")
+# The example corpora a reader can open (`?corpus=`; the seeds when the URL names none):
+# their tables built with `python -m explorer build`, and the folders of their texts.
+CORPORA = {
+    "seeds": ("Belarus 2020: 5 articles", ROOT / "data" / "events.csv", ROOT / "seeds"),
+    "corroboration": ("5 happenings × 4 outlets: 20 articles",
+                      ROOT / "data" / "corroboration_events.csv", ROOT / "data" / "corroboration"),
+}
 PAGE_SIZE = 50  # passages a page
 TABLE_PAGE_SIZE = 100  # rows a page of the table view
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
@@ -37,13 +44,14 @@ st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="
 
 
 @st.cache_resource(show_spinner=False)
-def seed_data(path: Path, texts_path: str | None) -> tuple[Catalog, dict[str, tuple[str, str]]]:
-    """The corpus every reader shares (no reader's data is ever added to it) and its texts."""
+def seed_data(path: Path, texts_path: str | None, folder: Path | None) -> tuple[Catalog, dict[str, tuple[str, str]]]:
+    """A corpus every reader shares (no reader's data is ever added to it) and its texts
+    (from a built texts table, or read again from the folder the table was built from)."""
     catalog = Catalog(read_table(path))
     if texts_path:
         texts = {r.doc_id: (r.text, r.title) for r in read_table(texts_path).itertuples()}
-    elif path == ROOT / "data" / "events.csv":
-        texts = {d.doc_id: (d.text, d.title) for d in load_folder(ROOT / "seeds").documents}
+    elif folder:
+        texts = {d.doc_id: (d.text, d.title) for d in load_folder(folder).documents}
     else:
         texts = {}
     chart.prepare()
@@ -163,16 +171,48 @@ def set_param(key: str, values) -> None:
 
 # --- data: the seeds, plus what this reader uploads, corrects and adds -----------------------
 
-seeds, seed_texts = seed_data(SEED_TABLE, SEED_TEXTS)
+def switch_corpus() -> None:
+    """Another example corpus: its own view, from no filters (its actors and years are others)."""
+    chosen = st.session_state["corpus-pick"]
+    for key in ("actor", "source", "precision"):
+        st.session_state[key] = []
+    st.session_state["q"] = ""
+    st.session_state["year"] = seed_data(CORPORA[chosen][1], None, CORPORA[chosen][2])[0].opts.years
+    for key in ("page", "table-page"):
+        if key in st.session_state:
+            st.session_state[key] = 1
+    for key in ("happening", "doc"):
+        set_param(key, [])
+    set_param("corpus", [] if chosen == "seeds" else [chosen])
+
+
+corpus_notes = []
+if BUILT_TABLE:
+    corpus = None
+    seeds, seed_texts = seed_data(Path(BUILT_TABLE), BUILT_TEXTS, None)
+else:
+    corpus = st.query_params.get("corpus", "seeds")
+    if corpus not in CORPORA:
+        corpus_notes.append(f"There is no example corpus “{corpus}”: showing the seeds ({', '.join(CORPORA)} are).")
+        corpus = "seeds"
+        del st.query_params["corpus"]
+    seeds, seed_texts = seed_data(CORPORA[corpus][1], None, CORPORA[corpus][2])
 collector_thread()
 if "articles" not in st.session_state:
-    st.session_state["articles"] = uploads.SessionArticles(seeds.table["doc_id"].unique())
+    st.session_state["articles"] = uploads.SessionArticles()
 articles: uploads.SessionArticles = st.session_state["articles"]
-notes: list[str] = st.session_state.get("upload_notes", [])
+if st.session_state.get("articles-beside") != corpus:  # an upload may not take an id the corpus has
+    articles.taken_ids.update(seeds.table["doc_id"].unique())
+    st.session_state["articles-beside"] = corpus
+notes: list[str] = st.session_state.get("upload_notes", []) + corpus_notes
 fixes: dict = st.session_state.setdefault("corrections", {})
 added_actors: list[Actor] = st.session_state.setdefault("added_actors", [])
 
 with st.sidebar:
+    if corpus:
+        st.selectbox("Corpus", list(CORPORA), index=list(CORPORA).index(corpus), format_func=lambda c: CORPORA[c][0],
+                     key="corpus-pick", on_change=switch_corpus,
+                     help="The articles every reader shares; your own join whichever you choose")
     st.header("Your articles")
     inbox = st.file_uploader(
         f"Add .txt, .md or .html files, and a manifest.csv with their facts (up to {uploads.MAX_FILES} files and "

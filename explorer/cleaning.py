@@ -153,6 +153,9 @@ class WebPage:
     published: str  # YYYY-MM-DD, or ""
     published_from: str  # "metadata" (the page's own: article:published_time, <time datetime>, ...), "text", ""
     repairs: tuple[str, ...] = ()
+    site_name: str = ""  # the page's own name for its outlet (og:site_name and the like)
+    url: str = ""  # the page's own address (canonical link, og:url)
+    head_title: str = ""  # its <title>, which often ends in the outlet's name
 
 
 # libxml2, trafilatura's parser, stops at this depth and drops everything nested deeper without a word.
@@ -207,7 +210,9 @@ def read_web_page(markup: str) -> WebPage:
         if found:
             published, published_from = found, source
             break
-    return WebPage(text, title.strip(), published, published_from, repairs)
+    return WebPage(text, title.strip(), published, published_from, repairs,
+                   site_name=(metadata.sitename or "").strip() if metadata is not None else "",
+                   url=(metadata.url or "") if metadata is not None else "", head_title=fallback_title.strip())
 
 
 def looks_like_html(text: str) -> bool:

@@ -23,6 +23,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from charset_normalizer import from_bytes
 
@@ -56,6 +57,7 @@ class Document:
     text: str
     title: str = ""
     source: str = ""
+    source_from: str = "none"  # manifest, metadata, dateline, title, address, none (see `outlet_of`)
     url: str = ""
     published: date | None = None
     reference_source: str = "none"  # manifest, metadata (a web page's own), dateline, none
@@ -366,10 +368,12 @@ def build_document(name: str, data: bytes, meta: dict | None = None, budget: Wor
     repairs += cleaned
     meta = meta or {}
     title = ((meta.get("title") or "").strip() or (page.title if page else "") or _title(text))[:MAX_TITLE]
+    url = safe_address(meta.get("url")) or (safe_address(page.url) if page else "")
+    source, source_from = outlet_of((meta.get("source") or "").strip(), page, text, url,
+                                    page.head_title if page else title)
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_of(name),
-        name=name, text=text, title=title,
-        source=(meta.get("source") or "").strip()[:MAX_SOURCE], url=safe_address(meta.get("url")),
+        name=name, text=text, title=title, source=source[:MAX_SOURCE], source_from=source_from, url=url,
         repairs=repairs,
     )
     published = parse_published(meta.get("published"))
@@ -386,6 +390,36 @@ def build_document(name: str, data: bytes, meta: dict | None = None, budget: Wor
     doc.sentences = sentence_spans(text)
     doc.passages = find_passages(text, title, doc.sentences)
     return doc
+
+
+# --- outlets ------------------------------------------------------------------------------
+
+_WIRE = re.compile(r"\(([A-Za-z][\w&.'’/ -]{0,38}?)(?:\s+-\s+[^()]*)?\)")  # "(Reuters) -", "(APP - UrduPoint - 23rd Sep, 2020)"
+_TITLE_TAIL = re.compile(r"\s+[|–—-]\s+([^|–—]{2,40}?)\s*$")  # "Police raid | Belarus Watch", "... - BBC News"
+
+
+def outlet_of(named: str, page, text: str, url: str, head_title: str = "") -> tuple[str, str]:
+    """(outlet, where it came from): the manifest's (or the reader's), else the web page's
+    own name for its site, else a wire dateline's agency ("MINSK, Jan 27 (Reuters) -"),
+    else the end of the page's <title> ("... | Belarus Watch"), else the address's domain;
+    never the words of the article body."""
+    if named:
+        return named, "manifest"
+    if page is not None and page.site_name and not re.fullmatch(r"(?:https?://)?[\w.-]+\.[a-z]{2,}/?", page.site_name):
+        # (a bare domain is trafilatura's guess from the address, not the page's own name)
+        return page.site_name, "metadata"
+    for line in [line for line in text[:2000].split("\n") if line.strip()][:5]:
+        cut = dateline_length(line)
+        wire = _WIRE.search(line[:cut]) if cut else None
+        if wire:
+            return wire.group(1).strip(), "dateline"
+    tail = _TITLE_TAIL.search(head_title)
+    if tail and len(tail.group(1).split()) <= 4 and len(head_title[:tail.start()].split()) >= 3:
+        return tail.group(1).strip(), "title"
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www."), "address"
+    return "", "none"
 
 
 # --- manifests ---------------------------------------------------------------------------

@@ -33,6 +33,9 @@ COLUMNS = {
     "doc_id": "the document's id (its file name without suffix)",
     "title": "the article's title",
     "source": "the outlet",
+    "source_from": "where `source` came from: manifest (or typed on the page), metadata (a web page's own site name), "
+                   "dateline (a wire agency: \"(Reuters) -\"), title (the end of a page's title: \"... | Belarus Watch\"), "
+                   "address (its domain) or none",
     "url": "the article's address, a plain http(s) URL (empty when unknown)",
     "published": "publication date, YYYY-MM-DD (empty when unknown)",
     "reference_source": "where `published` came from: manifest, metadata (a web page's own), dateline or none",
@@ -107,7 +110,7 @@ def document_events(doc: Document, index: ActorIndex, budget: WorkBudget | None 
             named[p_start, p_end] = actor_cells(found)
         who, where = named[p_start, p_end]
         rows.append((
-            event_id(doc.doc_id, expr.start, expr.end, expr.text), doc.doc_id, doc.title, doc.source, doc.url,
+            event_id(doc.doc_id, expr.start, expr.end, expr.text), doc.doc_id, doc.title, doc.source, doc.source_from, doc.url,
             published, doc.reference_source, doc.text[p_start:p_end], p_start, p_end, cut,
             expr.text, expr.start, expr.end, expr.type, expr.timex,
             expr.date_start.isoformat() if expr.date_start else "",

@@ -1,9 +1,10 @@
 """The hand-made gold for happenings, and pairwise scores against it.
 
 Two gold sets: `tests/gold/seed_happenings.csv` (the seed articles, made for this
-project) and `tests/data/corroboration/gold.json` (twenty articles from several
-outlets about five happenings: a copy of the shared development set, so that the
-tests need nothing beside the checkout; see tests/data/README.md). The corroboration
+project) and `tests/data/corroboration/gold.json` for `data/corroboration/` (twenty articles
+from several outlets about five happenings, the app's second example corpus: a copy of the
+shared development set, so that the tests need nothing beside the checkout; see
+tests/data/README.md). The corroboration
 articles are split by the happening they were chosen for: DEVELOPMENT (ryanair, inauguration, Kalesnikava)
 is what the model is fitted and tuned on; the rest (Nobel, prisoner release) is
 held out and only measured. Optional gold mentions are left out of the scores.
@@ -22,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-CORROBORATION = ROOT / "tests" / "data" / "corroboration"
+CORROBORATION = ROOT / "data" / "corroboration"  # the example corpus the app ships
+CORROBORATION_GOLD = ROOT / "tests" / "data" / "corroboration" / "gold.json"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed_happenings.csv"
 DEVELOPMENT = ("ryanair", "inaug", "kalesnikava")
 
@@ -50,7 +52,7 @@ def corroboration_table() -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def corroboration_gold(texts: dict[str, str]) -> list[GoldMention]:
-    gold = json.loads((CORROBORATION / "gold.json").read_text(encoding="utf-8"))
+    gold = json.loads(CORROBORATION_GOLD.read_text(encoding="utf-8"))
     out = []
     for m in gold["mentions"]:
         doc_id = m["file"][:-4]

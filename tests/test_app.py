@@ -557,3 +557,32 @@ def test_card_links_keep_the_filters_and_a_session_with_its_own_articles_gets_no
     mine = run(setup=upload)
     assert "view=Article" not in passages_html(mine)
     assert any("choose the Article view above" in c.value for c in mine.caption)
+
+
+def test_the_second_example_corpus_opens_from_the_url_and_shows_happenings_several_outlets_report():
+    """Issue 21: a first-time reader sees "reported by N outlets" on an example corpus the app
+    ships (`?corpus=corroboration`); the seeds stay the default."""
+    at = run({"corpus": "corroboration"})
+    assert "from 20 of 20 articles" in at.markdown[0].value
+    assert at.selectbox(key="corpus-pick").value == "corroboration"
+    assert re.search(r"reported by [4-9] outlets", passages_html(at))
+    seeds = run()
+    assert "from 5 of 5 articles" in seeds.markdown[0].value and seeds.selectbox(key="corpus-pick").value == "seeds"
+
+
+def test_choosing_a_corpus_puts_it_in_the_url_and_starts_from_no_filters():
+    at = run({"actor": "Alyaksandr Lukashenka", "q": "election"})
+    assert "Showing 25 of 25" not in at.markdown[0].value  # filtered
+    at.selectbox(key="corpus-pick").set_value("corroboration").run()
+    assert not at.exception
+    assert at.query_params.get("corpus") == ["corroboration"] or at.query_params.get("corpus") == "corroboration"
+    assert "actor" not in at.query_params and "q" not in at.query_params
+    assert re.search(r"Showing (\d+) of \1 dated statements, .* from 20 of 20 articles", at.markdown[0].value)
+    at.selectbox(key="corpus-pick").set_value("seeds").run()
+    assert "corpus" not in at.query_params and "from 5 of 5 articles" in at.markdown[0].value
+
+
+def test_an_unknown_corpus_in_the_url_is_named_and_the_seeds_shown():
+    at = run({"corpus": "bogus"})
+    assert "from 5 of 5 articles" in at.markdown[0].value
+    assert "There is no example corpus “bogus”" in passages_html(at)

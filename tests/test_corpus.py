@@ -226,3 +226,33 @@ def test_a_stamp_line_alone_is_still_left_out(line):
 
     doc = build_document("a.txt", f"Title of it\n{line}\nPolice detained 40 people last week.".encode())
     assert list(events_table([doc]).mention) == ["last week"]
+
+
+ARTICLE = "<article><h1>Police raid in Minsk</h1><p>Police came on 3 March 2023, the prosecutor said in a statement.</p></article>"
+
+
+@pytest.mark.parametrize("name, data, meta, outlet", [
+    ("a.html", f'<html><head><title>Police raid in Minsk | Example News</title><meta property="og:site_name" '
+               f'content="Belarus Watch"></head><body>{ARTICLE}</body></html>', {}, ("Belarus Watch", "metadata")),
+    ("a.txt", "Police raid in Minsk\nMINSK, March 4 (Reuters) - Police came on 3 March 2023, the prosecutor said.", {},
+     ("Reuters", "dateline")),
+    ("a.html", f"<html><head><title>Police raid in Minsk | Belarus Watch</title></head><body>{ARTICLE}</body></html>",
+     {}, ("Belarus Watch", "title")),
+    ("a.html", f'<html><head><link rel="canonical" href="https://www.example.org/a/1"></head><body>{ARTICLE}</body></html>',
+     {}, ("example.org", "address")),
+    ("a.txt", "Police raid in Minsk\nPolice came on 3 March 2023, the prosecutor said.", {"url": "https://news.example.com/x"},
+     ("news.example.com", "address")),
+    ("a.txt", "Police raid in Minsk | Belarus Watch\nMINSK (Reuters) - Police came on 3 March 2023.", {"source": "Viasna"},
+     ("Viasna", "manifest")),
+    # the body's words never name the outlet
+    ("a.txt", "Police raid in Minsk\nPolice came on 3 March 2023, Reuters reported, citing (AP) and the BBC.", {}, ("", "none")),
+], ids=["metadata", "wire-dateline", "title-tail", "page-address", "manifest-address", "manifest", "body"])
+def test_an_outlet_no_manifest_names_is_found_where_the_page_says_it(name, data, meta, outlet):
+    """Issue 21: four uploads about one verdict showed "reported by 1 outlet" though each
+    carried its outlet in its metadata, a wire dateline, its title or its address."""
+    from explorer.events import events_table
+
+    doc = build_document(name, data.encode(), meta)
+    assert (doc.source, doc.source_from) == outlet
+    table = events_table([doc])
+    assert set(zip(table.source, table.source_from)) == {outlet}

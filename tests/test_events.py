@@ -105,3 +105,14 @@ def test_a_passage_repeating_names_gives_rows_of_bounded_size():
     assert table["actors"].str.split(" | ", regex=False).map(len).max() <= MAX_ROW_ACTORS
     widest = table.map(lambda cell: len(cell) if isinstance(cell, str) else 0).max()
     assert widest["actor_mentions"] < 2500 and widest["passage"] <= 400
+
+
+def test_committed_example_corpus_table_is_fresh():
+    """The second example corpus the page offers (`?corpus=corroboration`) is its folder, built."""
+    from explorer.corpus import load_folder
+
+    built = events_table(load_folder(ROOT / "data" / "corroboration").documents)
+    committed = read_table(ROOT / "data" / "corroboration_events.csv")
+    pd.testing.assert_frame_equal(committed, built.reset_index(drop=True), check_dtype=False,
+                                  obj="data/corroboration_events.csv is stale: run python -m explorer build "
+                                      "data/corroboration --out data/corroboration_events.csv;")

@@ -24,7 +24,7 @@ from explorer import export
 from explorer.budget import BudgetExceeded, WorkBudget
 from explorer.corpus import build_document, load_folder, safe_name
 from explorer.dates import find_dates
-from explorer.events import MAX_EVENTS_PER_DOCUMENT, build_table, map_document, read_table
+from explorer.events import MAX_EVENTS_PER_DOCUMENT, MENTION_COLUMNS, build_table, map_document, read_table
 from explorer.sentences import MAX_PASSAGE
 
 from .conftest import ROOT
@@ -328,10 +328,11 @@ def test_a_long_sentence_gives_bounded_passages_with_exact_offsets():
     rows = map_document("actors.txt", data, {"published": PUBLISHED}).rows
     assert rows
     for row in rows:
-        passage, start, end, cut = row[7], row[8], row[9], row[10]
+        cell = dict(zip(MENTION_COLUMNS, row))
+        passage, start, end, cut = cell["passage"], cell["passage_start"], cell["passage_end"], cell["passage_cut"]
         assert len(passage) <= MAX_PASSAGE and doc.text[start:end] == passage and cut in ("start", "end", "both")
         assert not passage[0].isspace() and not passage[-1].isspace()
-        for m in json.loads(row[-1]):  # actors and highlights are those of the window
+        for m in json.loads(cell["actor_mentions"]):  # actors and highlights are those of the window
             assert start <= m["start"] < m["end"] <= end
 
 
@@ -354,7 +355,7 @@ def test_work_rows_and_output_grow_in_proportion_to_the_input(shape, published):
     small_out = sum(len(str(cell)) for row in small.rows for cell in row)
     assert size <= max(small_out, 1) * growth * 1.2
     assert len(large.rows) <= MAX_EVENTS_PER_DOCUMENT
-    assert all(len(row[7]) <= MAX_PASSAGE for row in large.rows)
+    assert all(len(row[MENTION_COLUMNS.index("passage")]) <= MAX_PASSAGE for row in large.rows)
     assert not large.skipped
 
 
