@@ -263,6 +263,13 @@ def _focus(starts: np.ndarray, low: float, high: float) -> float:
     return start if (high - low) > FOCUS_GAIN * (high - start) else low
 
 
+# Tick labels that always carry the year: zoomed in to days, "Mon 07" alone did not say which
+# month or year it was. A tick on a year says the year; on a month, month and year; on a day or
+# week, the day, month and year.
+TICK_FORMAT = {"year": "%Y", "quarter": "%b %Y", "month": "%b %Y", "week": "%-d %b %Y", "date": "%-d %b %Y",
+               "hours": "%-d %b %Y %H:%M", "minutes": "%H:%M", "seconds": "%H:%M:%S", "milliseconds": "%H:%M:%S"}
+
+
 @lru_cache(maxsize=None)
 def _happenings_template() -> dict:
     pick = alt.selection_point(name="pick", fields=["happening_id"], on="click", clear="dblclick")
@@ -281,7 +288,7 @@ def _happenings_template() -> dict:
     base = alt.Chart()
     solid = base.mark_rule(strokeCap="round").encode(
         # the domain is set per chart; marks beyond it are drawn at its edge
-        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS], clamp=True), axis=alt.Axis(labelOverlap=True)),
+        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS], clamp=True), axis=alt.Axis(labelOverlap=True, format=TICK_FORMAT)),
         x2="x2:T", y=y, color=colour,
         strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         opacity=alt.condition(pick, alt.Opacity("strength:Q", scale=None, legend=None), alt.value(0.3)),

@@ -158,6 +158,18 @@ def test_the_axis_ends_a_few_months_past_the_newest_report(seed_table, seed_view
     assert spec(t)["layer"][0]["encoding"]["x"]["scale"]["domain"][1] <= newest + 120 * chart.DAY_MS
 
 
+def test_every_tick_of_the_time_axis_says_its_year(seed_view):
+    """Zoomed in to days ("?q=Referendum"), ticks read "Mon 07", "Feb 27": no year anywhere.
+    Vega formats each tick by the finest unit it falls on; every unit's format names the year
+    (the browser test reads the ticks themselves)."""
+    axis = spec(chart.happenings_chart(seed_view))["layer"][0]["encoding"]["x"]["axis"]
+    import re
+
+    for unit in ("year", "quarter", "month", "week", "date", "hours"):
+        assert re.search(r"%Y", axis["format"][unit]), unit
+    assert axis["format"]["date"] == "%-d %b %Y"
+
+
 def test_a_mark_begun_before_the_axis_says_where_it_begins(seed_table, seed_view):
     t = chart.happenings_chart(seed_view)
     power = t.data[t.data.happening_id == seed_table[seed_table.mention == "1994"].iloc[0].happening_id]

@@ -424,6 +424,8 @@ def test_every_filter_state_draws_its_marks_in_a_plot_with_room(server, browser,
     names = page.locator("[data-testid=stVegaLiteChart] svg g[aria-label^='Y-axis'] text")
     shown = [box for box, text in zip([n.bounding_box() for n in names.all()], svg_texts(names)) if text]
     assert boxes_overlap(shown) == []  # no lane name printed over another
+    ticks = [t for t in svg_texts(page.locator("[data-testid=stVegaLiteChart] svg g[aria-label^='X-axis'] text")) if t]
+    assert ticks and all(re.search(r"\b(?:19|20)\d\d$", t) for t in ticks), ticks  # every tick says its year
     page.screenshot(path=str(OUTPUT / f"e2e-lanes-{query.replace('=', '-').replace('+', '-')}.png"), full_page=True)
     page.close()
 
