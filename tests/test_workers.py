@@ -106,7 +106,8 @@ def test_a_session_table_laid_out_in_a_worker_is_the_one_laid_out_here(seed_tabl
 def test_a_job_past_its_memory_is_stopped_in_words(seed_table):
     import pytest
 
-    _, data = SHAPES["ordinary article"](100)
+    # rows enough that no heap the reader process freed before can hold them within the limit
+    _, data = SHAPES["ordinary article"](400)
     rows = map_document("big.txt", data, {"published": PUBLISHED, "doc_id": "big"}).rows
     with pytest.raises(workers.WorkFailed) as stopped:
         workers.run_isolated("session_table", seed_table, rows, memory_limit=4 * 2**20)
