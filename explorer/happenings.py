@@ -482,7 +482,55 @@ def groups(table: pd.DataFrame, model: Model | None = None) -> tuple[np.ndarray,
         kept = chance > 0  # a pair without a chance is no link: only the links are kept
         linked.append(Pairs(pairs.i[kept], pairs.j[kept], chance[kept, None]))
     links = _joined(linked, len(table), 1)
-    return average_linkage(len(table), links.i, links.j, links.features[:, 0], model.threshold), said
+    group = average_linkage(len(table), links.i, links.j, links.features[:, 0], model.threshold)
+    return _join_contradictions(group, table, *measurer), said
+
+
+# Two outlets may date one happening to different days ("13 March" where four say "14 March"):
+# mentions of a day at most this many days apart, in words this alike, naming the same kind of
+# happening, are one happening the sources disagree on, unless an article dates both (an article
+# that dates two days names two happenings: the hanging on Monday, the one on Thursday before it).
+CONTRADICTION_DAYS = 7
+CONTRADICTION_WORDS = 0.5  # the clauses' (or nearest words') cosine, at least
+
+
+def _join_contradictions(group: np.ndarray, table: pd.DataFrame, keys, start, end, measure) -> np.ndarray:
+    """`group` with each group that some other group contradicts (see CONTRADICTION_DAYS)
+    joined to it: the smaller to the larger, each at most once, so that no chain of days forms."""
+    day = np.isin(table["granularity"].to_numpy(dtype=str), ["day", "time"]) & (start >= 0)
+    if day.sum() < 2:
+        return group
+    near_end = np.where(day, end + CONTRADICTION_DAYS, end)
+    best: dict[int, tuple[float, int]] = {}
+    for i, j in _candidate_blocks(keys, np.where(day, start, -1), np.where(day, near_end, -2)):
+        apart = day[i] & day[j] & ((end[i] < start[j]) | (end[j] < start[i])) & (group[i] != group[j])
+        i, j = i[apart], j[apart]
+        if not len(i):
+            continue
+        pairs = measure(i, j)
+        f = {name: pairs.features[:, k] for k, name in enumerate(FEATURES)}
+        alike = ((np.maximum(f["local"], f["clause"]) >= CONTRADICTION_WORDS) & (f["kinds_same"] > 0)
+                 & (f["same_doc"] == 0))
+        for a, b, words in zip(group[pairs.i[alike]].tolist(), group[pairs.j[alike]].tolist(),
+                               np.maximum(f["local"], f["clause"])[alike].tolist()):
+            for x, y in ((a, b), (b, a)):
+                if words > best.get(x, (0.0, -1))[0]:
+                    best[x] = (words, y)
+    if not best:
+        return group
+    involved = set(best) | {other for _, other in best.values()}
+    doc_ids = table["doc_id"].to_numpy()
+    docs = {g: set(doc_ids[rows]) for g, rows in pd.Series(np.arange(len(group))).groupby(group).indices.items()
+            if g in involved}
+    size = np.bincount(group)
+    joined = dict()
+    for small, (_, large) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        if size[small] > size[large] or (size[small] == size[large] and small < large):
+            continue  # the larger (the majority's date) takes the smaller in
+        if small in joined or large in joined or docs[small] & docs[large]:
+            continue
+        joined[small] = large
+    return np.array([joined.get(g, g) for g in group.tolist()], dtype=group.dtype)
 
 
 def worded(features: np.ndarray) -> np.ndarray:

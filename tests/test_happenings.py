@@ -342,3 +342,58 @@ def test_the_page_shows_happenings_without_loading_the_grouping():
             "print(sorted(m for m in ('sklearn', 'scipy', 'explorer.happenings') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+LOSIK = [  # (outlet, published, title, text): five outlets on one verdict; the fifth dates it a day off
+    ("Belsat", "2023-03-15", "Minsk court jails blogger Losik for 15 years",
+     "A court in Minsk sentenced blogger Ihar Losik to 15 years in a high-security colony on Tuesday, March 14, "
+     "his lawyer said. Losik was detained in June 2020 before the election."),
+    ("RFE/RL", "2023-03-15", "Belarus sentences blogger Ihar Losik to 15 years",
+     "Belarusian blogger Ihar Losik was sentenced to 15 years in prison on March 14 by a court in Minsk. "
+     "He has been in custody since June 2020."),
+    ("Reuters", "2023-03-14", "Belarus jails RFE/RL blogger for 15 years",
+     "A Minsk court on Tuesday sentenced Ihar Losik, a blogger for RFE/RL, to 15 years in prison, rights group "
+     "Viasna said. The sentence drew condemnation from the European Union."),
+    ("Viasna", "2023-03-16", "Ihar Losik sentenced to 15 years",
+     "On 14 March the Minsk City Court sentenced blogger Ihar Losik to 15 years in a high-security colony. "
+     "Viasna recognised him as a political prisoner in 2020."),
+    ("Nasha Niva", "2023-03-14", "Blogger Losik gets 15 years",
+     "Blogger Ihar Losik was sentenced to 15 years in a colony by a court in Minsk on 13 March, the court's "
+     "press service said. He went on hunger strike last year."),
+]
+
+
+def _articles(articles):
+    from explorer.corpus import build_document
+    from explorer.events import events_table
+
+    return events_table([build_document(f"a{k}.txt", f"{title}\n{text}".encode(),
+                                        {"source": outlet, "published": published, "title": title})
+                         for k, (outlet, published, title, text) in enumerate(articles)])
+
+
+def test_an_outlet_that_dates_a_happening_a_day_off_is_joined_and_flagged():
+    """Issue 21: "13 March" where four outlets say 14 March was never compared (the days do not
+    overlap), so never flagged: one happening, five outlets, the disagreement named."""
+    table = _articles(LOSIK)
+    verdict = table[table.mention.isin(["Tuesday, March 14", "March 14", "Tuesday", "14 March", "13 March"])]
+    assert verdict.happening_id.nunique() == 1
+    v = h.view(table).set_index("happening_id").loc[verdict.happening_id.iloc[0]]
+    assert (v.outlets, v.date_start, v.disagree) == (5, "2023-03-14", True)
+    assert v.disagreeing == "“13 March” 2023-03-13 (Nasha Niva)"
+
+
+def test_an_article_that_dates_two_days_keeps_two_happenings_however_alike_their_words():
+    """Two hangings four days apart in the same wire copy: the later articles date both, so
+    neither is the other told a day off."""
+    first = "Iran hanged protester Mohsen Shekari on Thursday, December 8, the judiciary's Mizan news agency said."
+    second = ("Iran hanged protester Majidreza Rahnavard in public on Monday, December 12, the judiciary's Mizan news "
+              "agency said, four days after it hanged Mohsen Shekari on December 8.")
+    table = _articles([("AFP", "2022-12-08", "Iran hangs protester", first),
+                       ("AP", "2022-12-09", "Iran carries out first execution", first),
+                       ("Reuters", "2022-12-12", "Iran hangs second protester", second),
+                       ("BBC", "2022-12-12", "Iran executes second protester", second)])
+    days = table[table.granularity == "day"].groupby("date_start").happening_id.unique()
+    assert set(days.index) == {"2022-12-08", "2022-12-12"}
+    assert len(set(days["2022-12-08"]) & set(days["2022-12-12"])) == 0
+    assert not h.view(table).disagree.any()
