@@ -288,7 +288,10 @@ def _happenings_template() -> dict:
     base = alt.Chart()
     solid = base.mark_rule(strokeCap="round").encode(
         # the domain is set per chart; marks beyond it are drawn at its edge
-        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS], clamp=True), axis=alt.Axis(labelOverlap=True, labelSeparation=12, format=TICK_FORMAT, tickCount=alt.expr("ceil(width / 90)"))),
+        # a tick each 90 px or so: labels that carry the year are wide
+        x=alt.X("x:T", title=None, scale=alt.Scale(domain=[0, DAY_MS], clamp=True),
+                axis=alt.Axis(labelOverlap=True, labelSeparation=12, format=TICK_FORMAT,
+                              tickCount=alt.expr("ceil(width / 90)"))),
         x2="x2:T", y=y, color=colour,
         strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         opacity=alt.condition(pick, alt.Opacity("strength:Q", scale=None, legend=None), alt.value(0.3)),
