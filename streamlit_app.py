@@ -17,7 +17,7 @@ from explorer import chart, collector, corrections, export, filters, render, upl
 from explorer.actors import KINDS, Actor, actors_csv, load_actors
 from explorer.catalog import Catalog
 from explorer.corpus import MAX_DOCUMENT_BYTES, MB, load_folder, safe_name
-from explorer.events import read_table
+from explorer.events import MENTION_COLUMNS, read_table
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
@@ -28,8 +28,8 @@ BUILT_TEXTS = os.environ.get("EVENTS_TEXTS")
 # The example corpora a reader can open (`?corpus=`; the seeds when the URL names none):
 # their tables built with `python -m explorer build`, and the folders of their texts.
 CORPORA = {
-    "seeds": ("Belarus 2020: 5 articles", ROOT / "data" / "events.csv", ROOT / "seeds"),
-    "corroboration": ("5 happenings × 4 outlets: 20 articles",
+    "seeds": ("Belarus 2020 (5 articles)", ROOT / "data" / "events.csv", ROOT / "seeds"),
+    "corroboration": ("5 stories, 4 outlets each",
                       ROOT / "data" / "corroboration_events.csv", ROOT / "data" / "corroboration"),
 }
 PAGE_SIZE = 50  # passages a page
@@ -38,6 +38,7 @@ EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clic
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "csv"]
 VIEWS = ["Passages", "Table", "Article"]
 SUGGEST_DOCUMENTS = 200  # articles read for names the actor list lacks, at most
+SOURCE_CELL = MENTION_COLUMNS.index("source")
 FACET_BUTTONS = 6  # a facet's most frequent values, as buttons that filter; the rest listed with their counts
 
 st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="wide")
@@ -113,8 +114,10 @@ def facts_editor(articles: uploads.SessionArticles, read) -> list[str]:
                  for _, r in read],
         "published": pd.to_datetime([u.facts["published"] or (r.published.isoformat() if r.published else None)
                                      for u, r in read], errors="coerce"),
-        **{key: [u.facts[key] for u, _ in read] for key in ("title", "source", "url")},
-    })
+        **{key: [u.facts[key] for u, _ in read] for key in ("title", "url")},
+        # the outlet the file itself names (its page's metadata, a wire dateline, ...) until the reader types one
+        "source": [u.facts["source"] or (r.rows[0][SOURCE_CELL] if r.rows else "") for u, r in read],
+    })[["file", "read", "published", "title", "source", "url"]]
     edited = st.data_editor(
         shown, key=f"facts-{articles.generation}", hide_index=True, num_rows="delete",
         disabled=["file", "read"],

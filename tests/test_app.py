@@ -586,3 +586,18 @@ def test_an_unknown_corpus_in_the_url_is_named_and_the_seeds_shown():
     at = run({"corpus": "bogus"})
     assert "from 5 of 5 articles" in at.markdown[0].value
     assert "There is no example corpus “bogus”" in passages_html(at)
+
+
+def test_an_upload_without_a_manifest_shows_the_outlet_it_names_itself():
+    """Issue 21: an upload's outlet from its wire dateline is counted, and shown in the uploads'
+    table, where the reader may still type another."""
+    text = b"Court jails blogger\nMINSK, March 14 (Reuters) - A court in Minsk sentenced blogger Ihar Losik on 14 March 2023."
+
+    def upload(at):
+        at.sidebar.get("file_uploader")[0].set_value([("verdict.txt", text, "text/plain")])
+
+    at = run(setup=upload)
+    assert list(at.data_editor[0].value["source"]) == ["Reuters"]
+    at.text_input(key="q").input("Losik").run()
+    cards = "".join(re.findall(r'<div class="event".*?</details>', passages_html(at), re.S))
+    assert "Reuters" in cards
