@@ -69,8 +69,18 @@ def scores(model):
     corr = regroup(corr, model)
     seed, seed_gold = seeds()
     seed = regroup(seed, model)
+    close, close_gold = close_pairs()
+    close = regroup(close, model)
     return {"seeds": hg.pairwise(seed, seed_gold), "development": hg.pairwise(corr, corr_gold, hg.development),
-            "held out": hg.pairwise(corr, corr_gold, hg.held_out)}
+            "held out": hg.pairwise(corr, corr_gold, hg.held_out),
+            # not fitted on, but looked at while choosing rules (issue 21): a development set too
+            "close pairs": hg.pairwise(close, close_gold)}
+
+
+def close_pairs():
+    """The close pairs set (tests/data/corroboration2): its table and aligned gold."""
+    table, texts = hg.corroboration_table(hg.CLOSE_PAIRS)
+    return table, hg.align(table, hg.corroboration_gold(texts, hg.CLOSE_PAIRS / "gold.json"))
 
 
 def print_scores(title, result):

@@ -25,6 +25,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 CORROBORATION = ROOT / "data" / "corroboration"  # the example corpus the app ships
 CORROBORATION_GOLD = ROOT / "tests" / "data" / "corroboration" / "gold.json"
+# the close pairs: eight happenings, two by two in one country days apart, in the same words
+# (a copy of ../shared/corroboration2, articles, manifest and gold; see tests/data/README.md)
+CLOSE_PAIRS = ROOT / "tests" / "data" / "corroboration2"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed_happenings.csv"
 DEVELOPMENT = ("ryanair", "inaug", "kalesnikava")
 
@@ -38,21 +41,21 @@ class GoldMention:
     optional: bool
 
 
-def corroboration_table() -> tuple[pd.DataFrame, dict[str, str]]:
-    """The corroboration articles' events table (with happenings) and each document's text."""
+def corroboration_table(folder: Path = CORROBORATION) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A corroboration set's events table (with happenings) and each document's text."""
     from explorer.corpus import load_folder
     from explorer.events import events_table
     from explorer.happenings import with_happenings
 
     with tempfile.TemporaryDirectory() as tmp:
-        for path in list(CORROBORATION.glob("*.txt")) + [CORROBORATION / "manifest.csv"]:
+        for path in list(folder.glob("*.txt")) + [folder / "manifest.csv"]:
             shutil.copy(path, tmp)
         corpus = load_folder(tmp)
     return with_happenings(events_table(corpus.documents)), {d.doc_id: d.text for d in corpus.documents}
 
 
-def corroboration_gold(texts: dict[str, str]) -> list[GoldMention]:
-    gold = json.loads(CORROBORATION_GOLD.read_text(encoding="utf-8"))
+def corroboration_gold(texts: dict[str, str], path: Path = CORROBORATION_GOLD) -> list[GoldMention]:
+    gold = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for m in gold["mentions"]:
         doc_id = m["file"][:-4]

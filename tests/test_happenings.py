@@ -397,3 +397,19 @@ def test_an_article_that_dates_two_days_keeps_two_happenings_however_alike_their
     assert set(days.index) == {"2022-12-08", "2022-12-12"}
     assert len(set(days["2022-12-08"]) & set(days["2022-12-12"])) == 0
     assert not h.view(table).disagree.any()
+
+
+@pytest.fixture(scope="module")
+def close_pairs():
+    table, texts = hg.corroboration_table(hg.CLOSE_PAIRS)
+    return table, hg.align(table, hg.corroboration_gold(texts, hg.CLOSE_PAIRS / "gold.json"))
+
+
+def test_close_pairs_match_the_gold_at_least_as_well_as_today(close_pairs):
+    """Issue 21's hard set (eight happenings, two by two in one country days apart, in the same
+    words): a floor under today's figures (P 0.781, R 0.715 on its non-optional mentions), so
+    that no change makes it worse unseen; the issue's targets (0.90 / 0.85) are far above."""
+    table, gold = close_pairs
+    assert len(gold) >= 185  # of 192 gold mentions: the rest are a photo caption and datelines
+    score = hg.pairwise(table, gold)
+    assert score.precision >= 0.76 and score.recall >= 0.70, score
