@@ -9,7 +9,9 @@ before and after the peer, as the machine's speed drifts):
   peer: read the same files and run search_dates on each text with its
         publication date as RELATIVE_BASE.
 Prints documents per second, megabytes per second and peak resident memory of both,
-and the ratio.
+and the ratio. Then the whole process, as a person runs it: `python -m explorer build`
+(imports, reading, grouping happenings, writing Parquet) against the peer's whole process,
+wall time, ours before and after the peer.
 """
 
 from __future__ import annotations
@@ -149,6 +151,23 @@ def main(argv=None):
     ours = (before["seconds"] + after["seconds"]) / 2
     print(f"throughput ratio (ours / search_dates): {peer['seconds'] / ours:.1f}x against the mean of ours "
           f"({peer['seconds'] / before['seconds']:.1f}x before, {peer['seconds'] / after['seconds']:.1f}x after)")
+
+    # The whole process, as a person runs it: the command line's build (imports, reading,
+    # grouping happenings, writing) against the peer's whole process (imports, reading, search_dates).
+    def wall(command):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        return time.perf_counter() - start
+
+    out = OUT / "speed-build.parquet"
+    cli = [sys.executable, "-m", "explorer", "build", str(folder), "--out", str(out)]
+    cli_before, peer_whole, cli_after = (wall(cli), wall([sys.executable, __file__, "--run", "peer", "--folder", str(folder)]),
+                                         wall(cli))
+    imports = wall([sys.executable, "-c", "import explorer.__main__"])
+    mean = (cli_before + cli_after) / 2
+    print(f"whole process: python -m explorer build {cli_before:.2f} s before, {cli_after:.2f} s after "
+          f"(of which {imports:.2f} s is starting and importing); the peer's whole process {peer_whole:.2f} s; "
+          f"ratio {peer_whole / mean:.1f}x")
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ from .corpus import Problem, decode, file_kind, load_folders, plan_folders, read
 from .dates import find_dates
 from .events import DocumentResult, check_output, map_document, table_of, write_table
 from .happening_view import view
-# The grouping's scikit-learn and SciPy, loaded first: late, under a tight address-space limit,
-# their libraries could no longer be mapped.
+# The grouping's SciPy, loaded first: late, under a tight address-space limit, its libraries
+# could no longer be mapped.
 from .happenings import with_happenings  # noqa: F401
 
 # The tagger's public contract: these keys, in this order, on every line.

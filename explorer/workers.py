@@ -64,9 +64,9 @@ REPLY_GRACE = 30.0  # seconds a reader process may take beyond a job's wall time
 # which the memory limit, RLIMIT_DATA, counts as if it were used).
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                    "MALLOC_ARENA_MAX": "2"}
-# What a job may import late (grouping loads scikit-learn): loaded once in the reader process,
+# What a job may import late (grouping loads SciPy): loaded once in the reader process,
 # so a worker's memory limit is spent on the job, not on mapping libraries.
-PRELOAD = ("explorer.happenings", "sklearn.feature_extraction.text", "scipy.sparse")
+PRELOAD = ("explorer.happenings", "scipy.sparse")
 # The jobs a reader process runs, by name: nothing else can be asked of it.
 JOBS = {
     "read": ("explorer.events", "map_document"),

@@ -413,3 +413,18 @@ def test_close_pairs_match_the_gold_at_least_as_well_as_today(close_pairs):
     assert len(gold) >= 185  # of 192 gold mentions: the rest are a photo caption and datelines
     score = hg.pairwise(table, gold)
     assert score.precision >= 0.76 and score.recall >= 0.70, score
+
+
+def test_rows_are_scaled_to_length_one_as_scikit_learn_does():
+    """`_unit_rows` stands in for sklearn.preprocessing.normalize (a second of the command
+    line's start), empty rows first, inside and last included."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    for seed, shape, density in [(1, (50, 30), 0.1), (2, (5, 5), 0.0), (3, (300, 1000), 0.01)]:
+        m = sparse.random(*shape, density=density, format="csr", random_state=seed)
+        m = sparse.csr_matrix(m.multiply(np.array([[0], [1], [0], *[[1]] * (shape[0] - 4), [0]])))
+        expected = normalize(m, norm="l2")
+        got = h._unit_rows(m.copy())
+        assert np.allclose(got.toarray(), expected.toarray())
