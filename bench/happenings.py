@@ -118,32 +118,18 @@ def pooled(parts) -> hg.Score:
 def train():
     """Fit on the development pairs (corroboration's development part and the seeds), tune the
     threshold and the word gate there; the held-out part plays no role."""
-    from sklearn.linear_model import LogisticRegression
-
     corr, corr_gold = corroboration()
     seed, seed_gold = seeds()
-    X1, y1 = training_pairs(corr, corr_gold, hg.development)
-    X2, y2 = training_pairs(seed, seed_gold, lambda g: True)
-    X, y = np.array(X1 + X2), np.array(y1 + y2)
-    fitted = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(X, y)
-    base = dict(features=h.MODEL_FEATURES, weights=tuple(float(w) for w in fitted.coef_[0]),
-                intercept=float(fitted.intercept_[0]))
-    best = None
-    # at a tie the stricter gate wins: dates are never enough, words must agree
-    for gate, article_gate, threshold in itertools.product(sorted(GATES, reverse=True), sorted(ARTICLE_GATES, reverse=True),
-                                                           THRESHOLDS):
-        model = h.Model(**base, threshold=threshold, gate=gate, article_gate=article_gate)
-        s = pooled([(regroup(corr, model), corr_gold, hg.development), (regroup(seed, model), seed_gold, lambda g: True)])
-        if best is None or s.f1 > best[0].f1 + 1e-9:
-            best = (s, threshold, gate, article_gate)
-    s, threshold, gate, article_gate = best
-    data = {**base, "features": list(h.MODEL_FEATURES), "weights": list(base["weights"]), "threshold": threshold,
-            "gate": gate, "article_gate": article_gate, "fitted_on": f"{len(y)} development pairs ({int(y.sum())} of one happening): the seeds and "
-                                       "the corroboration articles of tests/happening_gold.py DEVELOPMENT",
+    model, s, y = fit([(corr, corr_gold, hg.development), (seed, seed_gold, lambda g: True)])
+    data = {"features": list(model.features), "weights": list(model.weights), "intercept": model.intercept,
+            "threshold": model.threshold, "gate": model.gate, "article_gate": model.article_gate,
+            "fitted_on": f"{len(y)} development pairs ({int(y.sum())} of one happening): the seeds and "
+                         "the corroboration articles of tests/happening_gold.py DEVELOPMENT",
             "development_f1": round(s.f1, 4)}
     h.MODEL_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"fitted on {len(y)} pairs; threshold {threshold}, gate {gate}, article gate {article_gate}; development F1 {s.f1:.3f} -> {h.MODEL_PATH}")
-    print(dict(zip(h.MODEL_FEATURES, np.round(fitted.coef_[0], 2))), round(float(fitted.intercept_[0]), 2))
+    print(f"fitted on {len(y)} pairs; threshold {model.threshold}, gate {model.gate}, article gate "
+          f"{model.article_gate}; development F1 {s.f1:.3f} -> {h.MODEL_PATH}")
+    print(dict(zip(h.MODEL_FEATURES, np.round(model.weights, 2))), round(model.intercept, 2))
 
 
 PAIRS = {"iran": ("shekari", "rahnavard"), "nicaragua": ("nicaragua", "alvarez"),
@@ -162,9 +148,10 @@ def close_pair_of_documents(table, gold) -> dict[str, str]:
     return {doc: max(v, key=v.get) for doc, v in votes.items()}
 
 
-def fit(parts, features=None):
+def fit(parts):
     """A model fitted on the pairs of `parts` [(table, gold, keep)], its threshold and gates
-    chosen there (best pooled F1; at a tie the stricter gate)."""
+    chosen there (best pooled F1; at a tie the stricter gate: dates are never enough, words
+    must agree); with its pooled score there and the pairs' labels."""
     from sklearn.linear_model import LogisticRegression
 
     X, y = [], []
@@ -172,7 +159,8 @@ def fit(parts, features=None):
         a, b = training_pairs(table, gold, keep)
         X += a
         y += b
-    fitted = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(np.array(X), np.array(y))
+    y = np.array(y)
+    fitted = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(np.array(X), y)
     base = dict(features=h.MODEL_FEATURES, weights=tuple(float(w) for w in fitted.coef_[0]),
                 intercept=float(fitted.intercept_[0]))
     best = None
@@ -182,7 +170,7 @@ def fit(parts, features=None):
         s = pooled([(regroup(t, model), g, k) for t, g, k in parts])
         if best is None or s.f1 > best[0].f1 + 1e-9:
             best = (s, model)
-    return best[1]
+    return best[1], best[0], y
 
 
 def cross_validate():
@@ -198,7 +186,7 @@ def cross_validate():
     for pair in PAIRS:
         out = lambda g, pair=pair: pair_of.get(g.doc_id) == pair  # noqa: E731
         kept = lambda g, pair=pair: pair_of.get(g.doc_id) not in (pair, None)  # noqa: E731
-        model = fit([(corr, corr_gold, hg.development), (seed, seed_gold, lambda g: True), (close, close_gold, kept)])
+        model = fit([(corr, corr_gold, hg.development), (seed, seed_gold, lambda g: True), (close, close_gold, kept)])[0]
         rows.append((pair, hg.pairwise(regroup(close, model), close_gold, out),
                      hg.pairwise(regroup(close, shipped), close_gold, out), model))
         print(f"  {pair:10} refitted P {rows[-1][1].precision:.3f} R {rows[-1][1].recall:.3f}   "
@@ -208,7 +196,7 @@ def cross_validate():
         tp, fp, fn = (sum(getattr(r[k], a) for r in rows) for a in ("true_pairs", "false_pairs", "missed_pairs"))
         print(f"close pairs, each left out ({name}): P {tp / (tp + fp):.3f} R {tp / (tp + fn):.3f}")
     everything = fit([(corr, corr_gold, hg.development), (seed, seed_gold, lambda g: True),
-                      (close, close_gold, lambda g: True)])
+                      (close, close_gold, lambda g: True)])[0]
     print_scores("refitted on all the development data (seeds, corroboration development, close pairs)",
                  {"held out": hg.pairwise(regroup(corr, everything), corr_gold, hg.held_out)})
     print_scores("shipped", {"held out": hg.pairwise(regroup(corr, shipped), corr_gold, hg.held_out)})
