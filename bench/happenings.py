@@ -38,6 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from explorer import happening_view, words  # noqa: E402
 from explorer import happenings as h  # noqa: E402
 from tests import happening_gold as hg  # noqa: E402
 
@@ -280,14 +281,14 @@ def compare():
     run("rapidfuzz token-set ratio of the clauses, single link", clause_fuzz)
     run("the model's chances, single link", model_single)
     run("the model's chances, average link (shipped)", model_average)
-    saved = dict(h._EVENT)
-    h._EVENT.clear()  # without the event words table
-    h.fold.cache_clear()
+    saved = dict(words._EVENT)
+    words._EVENT.clear()  # without the event words table
+    words.fold.cache_clear()
     try:
         run("the model's chances, average link, without EVENT_WORDS", model_average)
     finally:
-        h._EVENT.update(saved)
-        h.fold.cache_clear()
+        words._EVENT.update(saved)
+        words.fold.cache_clear()
 
 
 def scale(sizes):
@@ -309,7 +310,7 @@ def scale(sizes):
         grouped = h.with_happenings(built)
         group_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        happenings = h.view(grouped)
+        happenings = happening_view.view(grouped)
         view_seconds = time.perf_counter() - start
         pairs = len(h.pair_features(built).i)
         rows.append((len(built), docs, build_seconds, group_seconds, pairs, len(happenings), view_seconds))

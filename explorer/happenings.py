@@ -48,8 +48,7 @@ from scipy import sparse
 
 from .actors import SEPARATOR
 from .clauses import clause_span, what
-from .happening_view import CLEAREST_AMONG, VIEW_COLUMNS, place, view  # noqa: F401 (the happenings' view)
-from .words import _EVENT, _TOKEN, EVENT_WORDS, STOP_WORDS, fold, terms  # noqa: F401 (words as compared)
+from .words import _TOKEN, EVENT_WORDS, fold, terms
 
 MODEL_PATH = Path(__file__).resolve().parent / "happening_model.json"
 KEY_SHARE = 0.05  # a word more than this share of the mentions have finds no candidates ...
@@ -510,19 +509,19 @@ def _join_contradictions(group: np.ndarray, table: pd.DataFrame, keys, start, en
     day = np.isin(table["granularity"].to_numpy(dtype=str), ["day", "time"]) & (start >= 0)
     if day.sum() < 2:
         return group
-    near_end = np.where(day, end + CONTRADICTION_DAYS, end)
     best: dict[int, tuple[float, int]] = {}
-    for i, j in _candidate_blocks(keys, np.where(day, start, -1), np.where(day, near_end, -2)):
+    # only day mentions are candidates (the others get an empty span), each reaching a few days on
+    for i, j in _candidate_blocks(keys, np.where(day, start, -1), np.where(day, end + CONTRADICTION_DAYS, -2)):
         apart = day[i] & day[j] & ((end[i] < start[j]) | (end[j] < start[i])) & (group[i] != group[j])
         i, j = i[apart], j[apart]
         if not len(i):
             continue
         pairs = measure(i, j)
         f = {name: pairs.features[:, k] for k, name in enumerate(FEATURES)}
-        alike = ((np.maximum(f["local"], f["clause"]) >= CONTRADICTION_WORDS) & (f["kinds_same"] > 0)
-                 & (f["same_doc"] == 0))
+        words_alike = np.maximum(f["local"], f["clause"])
+        alike = (words_alike >= CONTRADICTION_WORDS) & (f["kinds_same"] > 0) & (f["same_doc"] == 0)
         for a, b, words in zip(group[pairs.i[alike]].tolist(), group[pairs.j[alike]].tolist(),
-                               np.maximum(f["local"], f["clause"])[alike].tolist()):
+                               words_alike[alike].tolist()):
             for x, y in ((a, b), (b, a)):
                 if words > best.get(x, (0.0, -1))[0]:
                     best[x] = (words, y)
@@ -533,11 +532,12 @@ def _join_contradictions(group: np.ndarray, table: pd.DataFrame, keys, start, en
     docs = {g: set(doc_ids[rows]) for g, rows in pd.Series(np.arange(len(group))).groupby(group).indices.items()
             if g in involved}
     size = np.bincount(group)
-    joined = dict()
+    joined: dict[int, int] = {}
     for small, (_, large) in sorted(best.items(), key=lambda kv: -kv[1][0]):
         if size[small] > size[large] or (size[small] == size[large] and small < large):
             continue  # the larger (the majority's date) takes the smaller in
-        if small in joined or large in joined or docs[small] & docs[large]:
+        # a group joins once, and one that took another in joins no third: no chain of days
+        if small in joined or small in joined.values() or large in joined or docs[small] & docs[large]:
             continue
         joined[small] = large
     return np.array([joined.get(g, g) for g in group.tolist()], dtype=group.dtype)

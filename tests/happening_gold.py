@@ -1,13 +1,14 @@
 """The hand-made gold for happenings, and pairwise scores against it.
 
-Two gold sets: `tests/gold/seed_happenings.csv` (the seed articles, made for this
-project) and `tests/data/corroboration/gold.json` for `data/corroboration/` (twenty articles
-from several outlets about five happenings, the app's second example corpus: a copy of the
-shared development set, so that the tests need nothing beside the checkout; see
-tests/data/README.md). The corroboration
-articles are split by the happening they were chosen for: DEVELOPMENT (ryanair, inauguration, Kalesnikava)
-is what the model is fitted and tuned on; the rest (Nobel, prisoner release) is
-held out and only measured. Optional gold mentions are left out of the scores.
+Three gold sets, all in the checkout (see tests/data/README.md for where they came from):
+`tests/gold/seed_happenings.csv` (the seed articles, made for this project);
+`tests/data/corroboration/gold.json` for `data/corroboration/` (twenty articles from several
+outlets about five happenings, the app's second example corpus), its articles split by the
+happening they were chosen for: DEVELOPMENT (ryanair, inauguration, Kalesnikava) is what the
+model is fitted and tuned on, the rest (Nobel, prisoner release) is held out and only
+measured; and `tests/data/corroboration2/` (CLOSE_PAIRS: eight happenings, two by two in one
+country days apart, in the same words), never fitted on. Optional gold mentions are left out
+of the scores.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORROBORATION = ROOT / "data" / "corroboration"  # the example corpus the app ships
 CORROBORATION_GOLD = ROOT / "tests" / "data" / "corroboration" / "gold.json"
 # the close pairs: eight happenings, two by two in one country days apart, in the same words
-# (a copy of ../shared/corroboration2, articles, manifest and gold; see tests/data/README.md)
+# (articles, manifest and gold copied into the tests: see tests/data/README.md)
 CLOSE_PAIRS = ROOT / "tests" / "data" / "corroboration2"
 SEED_GOLD = ROOT / "tests" / "gold" / "seed_happenings.csv"
 DEVELOPMENT = ("ryanair", "inaug", "kalesnikava")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer import chart, happenings
+from explorer import chart, happening_view
 from explorer.filters import TableIndex
 
 
@@ -18,7 +18,7 @@ def spec(timeline):
 
 @pytest.fixture(scope="module")
 def seed_view(seed_table):
-    return happenings.view(seed_table)
+    return happening_view.view(seed_table)
 
 
 def marks(frame, happening_id):
@@ -59,7 +59,7 @@ def test_since_runs_to_the_latest_report_and_goes_on(seed_table, seed_view):
 def test_other_relations_are_drawn_open_or_pale(relation, shape, arrow):
     row = {"happening_id": "h1", "what": "x", "date_start": "2021-03-01", "date_end": "2021-03-31", "granularity": "month",
            "relation": relation, "outlets": 1, "sources": "S", "actors": "", "disagree": False, "last_reported": "2021-12-10"}
-    row["shape"], row["placed_start"], row["placed_end"] = happenings.place("2021-03-01", "2021-03-31", relation, "2021-12-10")
+    row["shape"], row["placed_start"], row["placed_end"] = happening_view.place("2021-03-01", "2021-03-31", relation, "2021-12-10")
     frame = chart.happenings_frame(pd.DataFrame([row]), "source").iloc[0]
     assert row["shape"] == shape and frame.arrow == arrow
     if shape == "after":
@@ -127,7 +127,7 @@ def test_years_far_from_today_draw_within_the_calendar(seed_table):
     far = seed_table.head(2).copy()
     far[["date_start", "date_end", "granularity"]] = [["0001-01-01", "0099-12-31", "century"],
                                                        ["9999-12-31", "9999-12-31", "day"]]
-    s = spec(chart.happenings_chart(happenings.view(far)))
+    s = spec(chart.happenings_chart(happening_view.view(far)))
     low, high = s["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert chart.FIRST_MS <= low < high <= chart.LAST_MS
     counts = chart.aggregated(*TableIndex(far).period_counts(np.ones(2, dtype=bool), "granularity"))
@@ -141,13 +141,13 @@ def test_a_few_marks_far_before_the_rest_do_not_squeeze_them(seed_table):
     early[["date_start", "date_end", "granularity", "relation"]] = ["1994-01-01", "1994-12-31", "year", "at"]
     early[["happening_id", "event_id"]] = ["h-early", "e-early"]
     recent = seed_table[seed_table.date_start >= "2020"]
-    t = chart.happenings_chart(happenings.view(pd.concat([recent, early], ignore_index=True)))
+    t = chart.happenings_chart(happening_view.view(pd.concat([recent, early], ignore_index=True)))
     x = spec(t)["layer"][0]["encoding"]["x"]["scale"]
     assert x["domain"][0] >= pd.Timestamp("2019-06-01").value // 10**6 and x["clamp"] is True
     assert set(t.data.loc[t.data.happening_id == "h-early", "edge"]) == {"◀ 1994"}
     assert set(t.data.loc[t.data.happening_id != "h-early", "edge"]) == {""}
     # with the 2020s alone nothing is far: the axis starts at the first mark
-    alone = chart.happenings_chart(happenings.view(recent))
+    alone = chart.happenings_chart(happening_view.view(recent))
     assert spec(alone)["layer"][0]["encoding"]["x"]["scale"]["domain"][0] < pd.Timestamp("2020-08-01").value // 10**6
 
 
@@ -181,7 +181,7 @@ def test_until_runs_from_its_first_report_with_only_the_untold_start_dashed():
     row = {"happening_id": "h1", "what": "the ban", "date_start": "2026-03-01", "date_end": "2026-03-31",
            "granularity": "month", "relation": "closes", "outlets": 1, "sources": "S", "actors": "", "disagree": False,
            "first_reported": "2025-05-20", "last_reported": "2025-05-20"}
-    row["shape"], row["placed_start"], row["placed_end"] = happenings.place("2026-03-01", "2026-03-31", "closes", "2025-05-20")
+    row["shape"], row["placed_start"], row["placed_end"] = happening_view.place("2026-03-01", "2026-03-31", "closes", "2025-05-20")
     mark = chart.happenings_frame(pd.DataFrame([row]), "none").iloc[0]
     reported = pd.Timestamp("2025-05-20").value // 10**6
     assert mark.x == reported and mark.x2 == pd.Timestamp("2026-04-01").value // 10**6

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from explorer import happening_view as hv
 from explorer import happenings as h
 from explorer.events import read_table
 
@@ -121,14 +122,14 @@ def test_ids_are_stable_and_named_after_a_member(seed_table):
     ("before", ("before", "", "2020-07-31")),  # before X: before X
 ])
 def test_a_relation_places_a_happening(relation, expected):
-    assert h.place("2020-08-01", "2020-08-31", relation, "2021-12-10") == expected
+    assert hv.place("2020-08-01", "2020-08-31", relation, "2021-12-10") == expected
 
 
 def view_of(rows):
     base = {"doc_id": "d", "source": "", "published": "2021-12-10", "actors": "", "relation": "at", "mention": "",
             "granularity": "day", "what": "x"}
     table = pd.DataFrame([{**base, **row} for row in rows])
-    return h.view(table)
+    return hv.view(table)
 
 
 def test_the_view_says_where_sources_agree_and_shows_who_disagrees():
@@ -152,18 +153,18 @@ def test_a_much_reported_happening_costs_the_view_no_more_than_a_bounded_compari
 
     real_terms = happening_view.terms
     monkeypatch.setattr(happening_view, "terms", lambda text: told.append(text) or real_terms(text))
-    n = 5 * h.CLEAREST_AMONG
+    n = 5 * hv.CLEAREST_AMONG
     v = view_of([{"happening_id": "h1", "event_id": f"e{k}", "date_start": "2025-06-21", "date_end": "2025-06-21",
                   "what": f"police detained protester number {k}" + (" outside the court" if k == 7 else ""),
                   "doc_id": f"d{k}", "source": f"outlet {k}"} for k in range(n)]).iloc[0]
     assert (v.mentions, v.outlets) == (n, n)
-    assert len(told) <= h.CLEAREST_AMONG
+    assert len(told) <= hv.CLEAREST_AMONG
     assert v.what.startswith("police detained protester number")
 
 
 def test_the_view_of_the_seeds(seed_table):
-    v = h.view(seed_table)
-    assert list(v.columns) == list(h.VIEW_COLUMNS)
+    v = hv.view(seed_table)
+    assert list(v.columns) == list(hv.VIEW_COLUMNS)
     assert v.happening_id.is_unique and v.mentions.sum() == len(seed_table)
     election = v[v.happening_id == happening(seed_table, "003", "August")].iloc[0]
     assert (election.date_start, election.date_end, election.relation, election["shape"]) == (
@@ -315,7 +316,7 @@ def test_tf_idf_weighs_words_as_scikit_learn_does(seed_table):
 def test_a_happening_is_in_the_lanes_of_its_clause_not_of_bystanders(seed_table):
     """Issue 20 item 6: "after the August 2020 vote" in a sentence naming the two officials the
     State Department designated is the election's, not theirs."""
-    view = h.view(seed_table)
+    view = hv.view(seed_table)
     election = view[view["happening_id"] == happening(seed_table, "000", "August 2020")].iloc[0]
     assert "Alyaksandr Lukashenka" in election["actors"].split(" | ")
     assert not {"Ihar Kenyukh", "Yauheni Shapetska", "U.S. State Department"} & set(election["actors"].split(" | "))
@@ -378,7 +379,7 @@ def test_an_outlet_that_dates_a_happening_a_day_off_is_joined_and_flagged():
     table = _articles(LOSIK)
     verdict = table[table.mention.isin(["Tuesday, March 14", "March 14", "Tuesday", "14 March", "13 March"])]
     assert verdict.happening_id.nunique() == 1
-    v = h.view(table).set_index("happening_id").loc[verdict.happening_id.iloc[0]]
+    v = hv.view(table).set_index("happening_id").loc[verdict.happening_id.iloc[0]]
     assert (v.outlets, v.date_start, v.disagree) == (5, "2023-03-14", True)
     assert v.disagreeing == "“13 March” 2023-03-13 (Nasha Niva)"
 
@@ -396,7 +397,7 @@ def test_an_article_that_dates_two_days_keeps_two_happenings_however_alike_their
     days = table[table.granularity == "day"].groupby("date_start").happening_id.unique()
     assert set(days.index) == {"2022-12-08", "2022-12-12"}
     assert len(set(days["2022-12-08"]) & set(days["2022-12-12"])) == 0
-    assert not h.view(table).disagree.any()
+    assert not hv.view(table).disagree.any()
 
 
 @pytest.fixture(scope="module")
