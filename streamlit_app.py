@@ -311,6 +311,8 @@ mask = index.mask(chosen)
 # --- what the page shows, in one line --------------------------------------------------------------
 
 st.html(render.STYLE)  # the page's own classes, once
+if not st.query_params:  # empty when Streamlit dropped an oversized link, which only the browser sees
+    st.html(render.DROPPED_LINK, unsafe_allow_javascript=True)
 st.title("Timeline Explorer")
 shown_count, shown_docs = int(mask.sum()), int(table["doc_id"][mask].nunique())
 in_force = filters.describe(chosen)

@@ -319,7 +319,8 @@ def upload_interference(rounds: int = 5) -> None:
 
 ATTACK_LIMIT = 240.0  # seconds an attack may take before it is reported as not finished
 MEMORY_GUARD = 8 * 2**30  # a server tree past this is stopped (the machine is shared)
-READY = "[data-testid=stVegaLiteChart] svg g.mark-rule"
+# a drawn rule (attached: a label band's rule group can be zero-sized, so "visible" may never come)
+READY = "[data-testid=stVegaLiteChart] svg g.mark-rule line"
 ARTICLES = "[data-testid=stSidebarUserContent] [data-testid=stFileUploaderDropzoneInput]"  # not corrections'
 
 
@@ -422,7 +423,8 @@ def _load(browser, url: str, limit: float) -> float | None:
     start = time.perf_counter()
     try:
         page.goto(url, timeout=limit * 1000)
-        page.wait_for_selector(READY, timeout=max(limit - (time.perf_counter() - start), 1) * 1000)
+        page.wait_for_selector(READY, state="attached",
+                               timeout=max(limit - (time.perf_counter() - start), 1) * 1000)
         page.wait_for_selector("h3:has-text('statement')",
                                timeout=max(limit - (time.perf_counter() - start), 1) * 1000)
         return time.perf_counter() - start
@@ -439,7 +441,7 @@ def _said(page) -> str:
     except Exception:
         line = "(no summary line)"
     try:
-        notes = page.locator(".notice").evaluate_all("els => els.map(e => e.textContent)")
+        notes = page.locator(".notice:not([hidden])").evaluate_all("els => els.map(e => e.textContent)")
     except Exception:
         notes = []
     notes = [n.strip() for n in notes]
@@ -487,7 +489,7 @@ def run_attack(kind: str, limit: float, mb: float = 10, rounds: int = 5) -> dict
             reader_a = browser.new_context(viewport={"width": 1400, "height": 1000})
             page_a = reader_a.new_page()
             page_a.goto(server.url)
-            page_a.wait_for_selector(READY, timeout=120000)
+            page_a.wait_for_selector(READY, state="attached", timeout=120000)
             page_a.wait_for_selector(ARTICLES, state="attached", timeout=60000)
             t0 = page_a.evaluate(ARM, EDITOR)
             started = time.perf_counter()

@@ -24,6 +24,22 @@ def safe_url(url: str) -> str | None:
 NOTICE_KINDS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️", "note": "📝"}
 
 
+# Streamlit drops a query string of more than 1,000 parameters or 512 Ki characters before the
+# script runs (runtime/state/query_params.py), so only the browser can tell the link was cut.
+# A constant script, no document text in it: it shows its warning when location.search is over
+# either limit.
+QUERY_FIELDS_LIMIT, QUERY_CHARS_LIMIT = 1000, 512 * 1024
+DROPPED_LINK = (
+    '<div class="notice notice-warning" role="alert" id="dropped-link" hidden>'
+    f'{NOTICE_KINDS["warning"]} This link carries more than the server reads (over '
+    f'{QUERY_FIELDS_LIMIT:,} settings or {QUERY_CHARS_LIMIT // 1024} Ki characters), so all of them '
+    'were ignored: the page shows its unfiltered view.</div>'
+    '<script>(function(){var q=location.search.slice(1),n=document.getElementById("dropped-link");'
+    f'if(n&&q&&(q.length>{QUERY_CHARS_LIMIT}||q.split("&").length>{QUERY_FIELDS_LIMIT}))'
+    'n.hidden=false;})();</script>'
+)
+
+
 MAX_NOTICES = 50  # boxes one list shows; the rest are counted (a 100,000-row manifest gives as many notes)
 
 

@@ -161,6 +161,21 @@ def test_malformed_link_shows_a_notice_not_an_error(server, browser):
     page.close()
 
 
+def test_a_link_longer_than_the_server_reads_is_named_not_silently_dropped(server, browser):
+    # 1,001 parameters: Streamlit hands the script no query string at all, so only the browser knows
+    long_link = "actor=Ihar+Kenyukh&" + "&".join(f"x{i}=1" for i in range(1000))
+    page = open_page(browser, f"{server}/?{long_link}")
+    expect(page.locator("#dropped-link")).to_be_visible(timeout=30000)
+    assert "all of them were ignored" in page.locator("#dropped-link").inner_text()
+    expect(page.locator("h3", has_text="statement")).to_have_text("25 dated statements", timeout=30000)
+    page.close()
+    for url in (f"{server}/", f"{server}/?{'&'.join(f'x{i}=1' for i in range(999))}"):  # at or under the limit
+        page = open_page(browser, url)
+        settle(page)
+        assert not page.locator("#dropped-link").is_visible()
+        page.close()
+
+
 def upload_in(page, name: str, data: bytes) -> None:
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
         files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
