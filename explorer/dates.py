@@ -427,7 +427,7 @@ def _day_part(groups, ctx, words):
     return _day(_DAY_OFFSETS[word], ctx, part)
 
 
-def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None, possessive: bool = False) -> date | None:
+def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None, possessive: bool | str = False) -> date | None:
     ref = ref or ctx.reference
     back = (ref.weekday() - wd) % 7  # days since the latest such weekday (0 = today)
     if rel in ("last", "past"):
@@ -437,7 +437,7 @@ def _weekday_date(wd: int, rel: str, ctx, ref: date | None = None, possessive: b
     if rel == "this":
         return p.iso_week_span(ref)[0] + (date(2000, 1, 3 + wd) - date(2000, 1, 3))
     direction = ctx.direction
-    if possessive and direction != FIRM_FUTURE:
+    if possessive == "firm" or (possessive and direction != FIRM_FUTURE):
         # "Wednesday's ruling" names an event as known: past, unless a future cue stands
         # right next to it ("will attend Friday's meeting")
         direction = PAST
@@ -473,7 +473,11 @@ def _weekday(groups, ctx, words):
     rel = {"previous": "last", "following": "next"}.get(words[-1], words[-1]) if words else ""
     # "the previous Friday", "the following Monday": from the day the narrative is on
     base = ctx.anchor_day("day") if words[:1] == ["the"] else None
-    day = _safe(_weekday_date, wd, rel, ctx, base, groups.get("possessive") is not None)
+    # "following Monday's ruling", "since Monday's putsch": the event is behind whatever the
+    # sentence's tense ("will be moved following Monday's ruling")
+    possessive = "firm" if groups.get("possessive") is not None and groups.get("since") is not None else (
+        groups.get("possessive") is not None)
+    day = _safe(_weekday_date, wd, rel, ctx, base, possessive)
     if day is None:
         return None
     if part:

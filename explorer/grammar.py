@@ -301,7 +301,7 @@ RULES: list[Rule] = [
          "mid-afternoon yesterday", ignore_case=True, trigger="near_day day_part"),
     Rule("day_beside_weekday", r"\b(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this)\s+)?(?P<wd>{WEEKDAY})\b", "day_beside",
          "the day before last Tuesday", trigger="weekday"),
-    Rule("weekday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|(?:[Tt]he\s+)?following)\s+)?(?P<wd>{WEEKDAY})\b(?P<possessive>(?=['’]s\b))?(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
+    Rule("weekday", r"\b(?P<since>(?<=[Ff]ollowing\s)|(?<=[Ss]ince\s))?(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast|(?:[Tt]he\s+)?previous|[Tt]he\s+following|following(?!\s+{WEEKDAY}['’]s\b))\s+)?(?P<wd>{WEEKDAY})\b(?P<possessive>(?=['’]s\b))?(?!\s+{MONTH})", "weekday", "Thursday's statement", trigger="weekday"),
     # a time takes the day named right after it, a bracketed aside allowed between:
     # "10:35 a.m. (0735 GMT) Friday", "5 p.m. EST, Nov. 9"
     Rule("clock", r"(?<![\d:.])(?P<clock>{CLOCK}){TZ}(?:(?:\s*\([^()\n]{1,24}\))?,?\s+(?:on\s+)?"

@@ -30,6 +30,9 @@ EVENT_WORDS = {
     "founding": "found founded founding established founder founders created creation",
     "power": "rule ruled ruling power",
     "statement": "statement statements announced announcement declared",
+    "execution": "execute executed executes executing execution executions hanged hanging hangings",
+    "coup": "coup coups putsch takeover",
+    "charge": "charge charged charges charging indicted indictment",
 }
 _EVENT = {word: canon for canon, words in EVENT_WORDS.items() for word in words.split()}
 # Words that say nothing of what happened: English function words and the calendar's own.

@@ -295,6 +295,12 @@ def test_trigger_gating_only_saves_time_on_the_seeds():
      "Wednesday", "2000-01-05"),
     # ... unless a future cue stands right next to it
     ("She will attend Friday's meeting in Havana.", date(2000, 1, 5), "Friday", "2000-01-07"),
+    # "following" and "since" before a possessive weekday are prepositions: the event is behind
+    # (corroboration2 a03 and a18, read as "the following Monday" a week ahead)
+    ("Navalny will be moved to a detention centre following Monday's ruling.", date(2021, 1, 19), "Monday",
+     "2021-01-18"),
+    ("Power sharing now appears to be over following Monday's coup.", date(2021, 2, 3), "Monday", "2021-02-01"),
+    ("Since Monday's putsch, she will be held.", date(2021, 2, 3), "Monday", "2021-02-01"),
     # "ahead of" looks ahead
     ("Traders squared positions ahead of the weekend.", date(1989, 10, 30), "the weekend", "1989-W44-WE"),
 ])
