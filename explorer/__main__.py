@@ -8,18 +8,12 @@ cannot be read is reported by name and the rest are built; Ctrl-C is one line,
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import json
-import multiprocessing
 import os
-import signal
 import stat
 import sys
 import tempfile
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 from datetime import date
@@ -30,9 +24,12 @@ from tqdm import tqdm
 from . import corrections as fixes
 from .actors import ActorIndex, load_actors, suggest
 from .budget import STEPS_PER_CHARACTER
-from .corpus import Problem, decode, file_kind, load_folders, plan_folders, read_file, safe_name
+from .corpus import decode, file_kind, load_folders, plan_folders, read_file, safe_name
 from .dates import find_dates
-from .events import DocumentResult, check_output, map_document, table_of, write_table
+from . import engines
+from .engines import map_article
+from .engines.local import MAX_PROCESSES
+from .events import check_output, table_of, write_table
 from .happening_view import view
 # The grouping's SciPy, loaded first: late, under a tight address-space limit, its libraries
 # could no longer be mapped.
@@ -149,11 +146,6 @@ def cmd_dates(args) -> int:
     return 0
 
 
-def _progress(desc):
-    # tqdm(disable=None) stays quiet when stderr is not a terminal
-    return lambda items, total=None: tqdm(items, desc=desc, unit="doc", disable=None, leave=False, total=total)
-
-
 def _whole(what: str, most: int):
     """An argument type: a whole number from 1 to `most`."""
     def parse(value: str) -> int:
@@ -184,13 +176,15 @@ def cmd_build(args) -> int:
         _report(problem)
     skipped = any(p.skipped for p in plan.problems)
     rows, read, texts = [], 0, []
-    work = functools.partial(_map_article, per_character=args.budget)
-    processes = _processes(args.jobs, len(plan.articles))
-    if processes > 1:  # the same function in worker processes; results come back in the plan's order
-        with tqdm(desc="building", unit="doc", disable=None, leave=False, total=len(plan.articles)) as bar:
-            results = _read_in_processes(work, plan.articles, processes, bar.update)
-    else:
-        results = list(_progress("building")(map(work, plan.articles), total=len(plan.articles)))
+    work = functools.partial(map_article, per_character=args.budget)
+    try:
+        mapper = engines.engine(args.engine)
+    except ImportError as exc:
+        raise Misuse(f"the {args.engine} engine needs its extra: pip install \"timeline-explorer[{args.engine}]\" "
+                     f"({exc})") from None
+    # the same function per document whatever the engine; results come back in the plan's order
+    with tqdm(desc="building", unit="doc", disable=None, leave=False, total=len(plan.articles)) as bar:
+        results = mapper.map_articles(work, plan.articles, args.jobs, bar.update)
     for result in results:
         for repair in result.repairs:
             print(f"repaired {result.name}: {repair}", file=sys.stderr)
@@ -217,132 +211,6 @@ def cmd_build(args) -> int:
         write_table(happenings, happenings_out)
         print(f"{len(happenings)} happenings -> {happenings_out}", file=sys.stderr)
     return 1 if args.strict and skipped else 0
-
-
-def _map_article(article, per_character: float):
-    """One planned article, read from its path and mapped: what each engine runs per document."""
-    try:
-        data = read_file(article.path)
-    except (OSError, ValueError) as exc:
-        return _not_read(article.name, getattr(exc, "strerror", None) or str(exc))
-    try:
-        return map_document(article.name, data, {**article.meta, "doc_id": article.doc_id}, per_character=per_character)
-    except MemoryError:  # over a memory limit (ulimit -v) in this process: this document, not the build
-        return _not_read(article.name, "needs more memory than this process may take; not read")
-
-
-def _not_read(name: str, reason: str) -> DocumentResult:
-    return DocumentResult(name, problems=[Problem(name, reason)])
-
-
-MAX_PROCESSES = 256  # what --jobs accepts
-
-
-def _processes(jobs: int, documents: int) -> int:
-    """Worker processes a build starts: as many as asked, but no more than there are documents
-    to read or processors this process may run on (more would only wait, each holding memory)."""
-    try:
-        processors = len(os.sched_getaffinity(0))  # what a container or taskset allows, on Linux
-    except AttributeError:
-        processors = os.cpu_count() or 1
-    return max(1, min(jobs, documents, processors))
-
-
-def _read_in_processes(work, articles, processes: int, done) -> list[DocumentResult]:
-    """`work` for each article in `processes` worker processes; the results in the articles'
-    order (`done` is called as each arrives).
-
-    A worker that dies (killed, out of memory, over a processor-time limit) breaks its whole
-    pool without telling which document it was reading. The documents then in the pool are
-    read again, each alone in a new process, and one whose process dies again is skipped by
-    name; the rest go on in a new pool."""
-    results: list = [None] * len(articles)
-    waiting = deque(range(len(articles)))
-    while waiting:
-        for i in _run_pool(work, articles, waiting, results, processes, done):
-            results[i] = _alone(work, articles[i])
-            done()
-    return results
-
-
-def _run_pool(work, articles, waiting: deque, results: list, processes: int, done) -> list[int]:
-    """Read articles from `waiting` into `results` until none wait or the pool breaks; the
-    indices of the documents lost with it."""
-    lost, broken = [], False
-    with _pool(processes) as pool:
-        submitted = {}
-        while submitted or (waiting and not broken):
-            # no more in the pool than twice its processes: all that may need reading again
-            while waiting and not broken and len(submitted) < 2 * processes:
-                i = waiting.popleft()
-                try:
-                    with _sigint_held():
-                        submitted[pool.submit(work, articles[i])] = i
-                except BrokenProcessPool:  # broke before this one went in: it waits for the next pool
-                    waiting.appendleft(i)
-                    broken = True
-            finished, _ = wait(submitted, return_when=FIRST_COMPLETED)
-            for future in finished:
-                i = submitted.pop(future)
-                try:
-                    results[i] = future.result()
-                    done()
-                except BrokenProcessPool:
-                    lost.append(i)
-                    broken = True
-    return sorted(lost)
-
-
-def _alone(work, article) -> DocumentResult:
-    """One article read in a process of its own: if that dies too, the article killed it."""
-    with _pool(1) as pool:
-        try:
-            with _sigint_held():
-                future = pool.submit(work, article)
-            return future.result()
-        except BrokenProcessPool:
-            return _not_read(article.name, "its process was killed while reading it (out of memory, "
-                                           "over a limit, or stopped from outside); not read")
-
-
-@contextlib.contextmanager
-def _pool(processes: int):
-    """A process pool whose workers leave Ctrl-C to this process. On Ctrl-C (or any error)
-    the workers are stopped at once rather than left to finish what is queued."""
-    pool = ProcessPoolExecutor(processes, initializer=_ignore_sigint)
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():  # the pool's workers: this process starts no others
-            child.terminate()
-        raise
-    pool.shutdown()
-
-
-_MASKS = hasattr(signal, "pthread_sigmask")
-
-
-@contextlib.contextmanager
-def _sigint_held():
-    """Ctrl-C held back while a submit may start worker processes: they start with it blocked
-    (a mask is inherited), so none reaches them before they ignore it. It reaches this
-    process once released."""
-    if _MASKS:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        if _MASKS:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def _ignore_sigint() -> None:
-    """A worker's start: Ctrl-C, sent to every process of the terminal's group, is the parent's
-    to handle (one line, exit 130); a worker that took it would print its own traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _MASKS:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _report(problem) -> None:
@@ -392,7 +260,12 @@ def parser() -> Parser:
                        help="apply a reader's corrections (the page's corrections.csv; README, 'Corrections')")
     build.add_argument("--jobs", type=_whole("the number of processes", MAX_PROCESSES), default=1, metavar="N",
                        help="read the documents in up to N processes, no more than there are documents or "
-                            "processors (the table is the same; default 1)")
+                            "processors (the table is the same; default 1); with --engine spark, at least "
+                            "N partitions")
+    build.add_argument("--engine", choices=engines.ENGINES, default="local",
+                       help="what reads the documents: this machine (local, the default) or Spark (spark: the "
+                            "running Spark session, else a local one; pip install \"timeline-explorer[spark]\"). "
+                            "The table is the same (README, 'Past one machine')")
     build.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build.add_argument("--budget", type=_positive, default=STEPS_PER_CHARACTER, metavar="STEPS",
                        help="steps of work a document may take per byte of its file before it is skipped "
@@ -417,6 +290,9 @@ def main(argv=None) -> int:
     except Misuse as exc:
         print(f"python -m explorer: error: {exc}", file=sys.stderr)
         return 2
+    except engines.EngineError as exc:
+        print(f"python -m explorer: error: {exc}", file=sys.stderr)
+        return 1
     except MemoryError:  # numpy's _ArrayMemoryError is one too: the whole corpus did not fit
         print("python -m explorer: error: out of memory while making the table of the whole corpus; nothing "
               "was written: build fewer documents at a time, or give the process more memory", file=sys.stderr)

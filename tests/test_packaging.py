@@ -38,9 +38,11 @@ def test_an_installed_wheel_carries_its_data(tmp_path):
                    check=True, capture_output=True)
     code = ("import explorer.actors as a; "
             "import explorer.words as w; "
+            "import explorer.engines.local as e; "  # a subpackage: listed in pyproject's packages
             "print(a.DEFAULT_LIST.is_relative_to(sys.argv[1]), len(a.load_actors()) > 10, "
-            "w.__file__.startswith(sys.argv[1]) and len(w.ENGLISH_STOP_WORDS) > 300)")
+            "w.__file__.startswith(sys.argv[1]) and len(w.ENGLISH_STOP_WORDS) > 300, "
+            "e.__file__.startswith(sys.argv[1]))")
     done = subprocess.run([sys.executable, "-c", "import sys; " + code, str(tmp_path / "site")], cwd=tmp_path,
                           env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=120)
-    assert done.stdout.split() == ["True", "True", "True"], done.stderr
+    assert done.stdout.split() == ["True", "True", "True", "True"], done.stderr
