@@ -24,7 +24,7 @@ from tqdm import tqdm
 from . import corrections as fixes
 from .actors import ActorIndex, load_actors, suggest
 from .budget import STEPS_PER_CHARACTER
-from .corpus import decode, file_kind, load_folders, plan_folders, read_file, safe_name
+from .corpus import decode, file_kind, load_folders, read_file, safe_name
 from .dates import find_dates
 from . import engines
 from .engines import map_article
@@ -74,10 +74,12 @@ def _positive(value: str) -> float:
     return number
 
 
-def _folders(names) -> list[str]:
+def _folders(names, remote=lambda folder: False) -> list[str]:
+    """The folders asked for (the seeds by default), each checked to be one; `remote(folder)`
+    tells one the engine lists itself (an address Spark reads)."""
     folders = names or ["seeds"]
     for folder in folders:
-        if not Path(folder).is_dir():
+        if not remote(folder) and not Path(folder).is_dir():
             raise Misuse(f"{folder}: not a folder")
     return folders
 
@@ -171,17 +173,17 @@ def cmd_build(args) -> int:
             raise Misuse(str(exc)) from None
         for problem in problems:
             _report(problem)
-    plan = plan_folders(_folders(args.folders))
-    for problem in plan.problems:
-        _report(problem)
-    skipped = any(p.skipped for p in plan.problems)
-    rows, read, texts = [], 0, []
-    work = functools.partial(map_article, per_character=args.budget)
     try:
         mapper = engines.engine(args.engine)
     except ImportError as exc:
         raise Misuse(f"the {args.engine} engine needs its extra: pip install \"timeline-explorer[{args.engine}]\" "
                      f"({exc})") from None
+    plan = mapper.plan_folders(_folders(args.folders, mapper.is_remote), args.jobs)
+    for problem in plan.problems:
+        _report(problem)
+    skipped = any(p.skipped for p in plan.problems)
+    rows, read, texts = [], 0, []
+    work = functools.partial(map_article, per_character=args.budget)
     # the same function per document whatever the engine; results come back in the plan's order
     with tqdm(desc="building", unit="doc", disable=None, leave=False, total=len(plan.articles)) as bar:
         results = mapper.map_articles(work, plan.articles, args.jobs, bar.update)

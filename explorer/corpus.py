@@ -552,18 +552,34 @@ def plan_folder(folder: str | Path) -> Plan:
     problem found without reading them. Document ids are not yet made unique (see
     `plan_folders`)."""
     folder = Path(folder)
+    entries = [Entry(e.name, e.path, _regular_file(folder, e)) for e in os.scandir(folder)]
+    return plan_entries(entries, lambda entry: read_file(entry.path, MAX_MANIFEST_BYTES))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name in a folder's listing: where it is, and why it may not be read (None: it may)."""
+    name: str
+    path: str
+    refused: str | None = None
+
+
+def plan_entries(entries: list[Entry], manifest_bytes) -> Plan:
+    """A folder's plan from its listing, wherever the folder is (this machine's file system,
+    or one Spark reads): `manifest_bytes(entry)` reads the manifest (OSError or ValueError
+    when it cannot)."""
+    entries = sorted(entries, key=lambda e: e.name)
     problems: list[Problem] = []
     manifest: dict[str, dict] = {}
-    entries = sorted(os.scandir(folder), key=lambda e: e.name)
     for entry in entries:
         if entry.name != MANIFEST:
             continue
-        why = _regular_file(folder, entry)
-        if why:
-            problems.append(Problem(MANIFEST, f"is {why.split(',')[0].split(';')[0]}; it was ignored", skipped=False))
+        if entry.refused:
+            problems.append(Problem(MANIFEST, f"is {entry.refused.split(',')[0].split(';')[0]}; it was ignored",
+                                    skipped=False))
             break
         try:
-            manifest, found = read_manifest(read_file(entry.path, MAX_MANIFEST_BYTES))
+            manifest, found = read_manifest(manifest_bytes(entry))
             problems += found
         except (OSError, ValueError) as exc:
             problems.append(Problem(MANIFEST, f"cannot be read ({getattr(exc, 'strerror', None) or exc}); it was ignored",
@@ -575,9 +591,8 @@ def plan_folder(folder: str | Path) -> Plan:
         name = safe_name(entry.name)
         if not entry.name.lower().endswith(SUFFIXES):
             continue  # not an article (a README, checksums, a saved page's image folder)
-        why = _regular_file(folder, entry)
-        if why:
-            problems.append(Problem(name, why))
+        if entry.refused:
+            problems.append(Problem(name, entry.refused))
             continue
         articles.append(Article(entry.path, name, doc_id_of(entry.name), manifest.get(entry.name, {})))
     names = {e.name for e in entries}
@@ -592,18 +607,12 @@ def plan_folder(folder: str | Path) -> Plan:
     return Plan(articles, problems)
 
 
-def plan_folders(folders) -> Plan:
-    """Every folder's articles, in the order given, each with a unique document id:
-    a repeated id is numbered in this order, so ids never depend on how the
-    articles are read afterwards."""
-    articles, problems = [], []
-    for folder in folders:
-        plan = plan_folder(folder)
-        articles += plan.articles
-        problems += plan.problems
+def unique_ids(plan: Plan) -> Plan:
+    """The plan with each document id unique: a repeated id is numbered in the plan's order, so
+    ids never depend on how the articles are read afterwards."""
     seen: dict[str, int] = {}
     unique = []
-    for article in articles:
+    for article in plan.articles:
         doc_id = article.doc_id
         if doc_id in seen:
             seen[doc_id] += 1
@@ -611,7 +620,17 @@ def plan_folders(folders) -> Plan:
         else:
             seen[doc_id] = 1
         unique.append(Article(article.path, article.name, doc_id, article.meta))
-    return Plan(unique, problems)
+    return Plan(unique, plan.problems)
+
+
+def plan_folders(folders) -> Plan:
+    """Every folder's articles, in the order given, each with a unique document id."""
+    articles, problems = [], []
+    for folder in folders:
+        plan = plan_folder(folder)
+        articles += plan.articles
+        problems += plan.problems
+    return unique_ids(Plan(articles, problems))
 
 
 def read_article(article: Article, budget: WorkBudget | None = None) -> Document:

@@ -65,6 +65,46 @@ def test_spark_gives_the_local_builds_table_happenings_and_report_on_hostile_fil
     assert read_table(spark.with_name("events-happenings.csv")).equals(read_table(local.with_name("events-happenings.csv")))
 
 
+@pytest.fixture(scope="module")
+def listed_folder(tmp_path_factory):
+    """The seeds with their manifest, and what a store holds that is no article: an empty file,
+    one over the size limit, a binary one, a folder named like an article, a hidden file."""
+    path = tmp_path_factory.mktemp("store")
+    for seed in SEEDS.iterdir():
+        shutil.copy(seed, path)
+    (path / "empty.txt").write_bytes(b"")
+    (path / "big.txt").write_bytes(b"x" * 10_500_000)
+    (path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (path / "sub.txt").mkdir()
+    (path / ".hidden.txt").write_text("On 3 March 2023 police came.")
+    return path
+
+
+def test_a_folder_spark_reads_by_its_address_gives_the_local_builds_table_and_report(spark_ready, listed_folder,
+                                                                                     tmp_path):
+    """A `file:///` address goes the way an `s3a://` or `dbfs:/` one does: listed through Hadoop's
+    file system (empty files included, which Spark's reader skips), the bytes read by Spark."""
+    local, spark = tmp_path / "local" / "events.csv", tmp_path / "spark" / "events.csv"
+    plain = build("local", listed_folder, out=local, jobs=1)
+    done = build("spark", listed_folder.as_uri(), out=spark)
+    assert done.returncode == plain.returncode == 0, done.stderr
+    for line in ("skipped empty.txt: empty file", "skipped big.txt: too large: 10.5 MB (the limit is 10 MB a file)",
+                 "skipped image.txt: binary file, not text", "skipped sub.txt: a folder, not a file; not read"):
+        assert line in plain.stderr
+    assert done.stderr.replace(str(spark.parent), "OUT") == plain.stderr.replace(str(local.parent), "OUT")
+    assert read_table(spark).equals(read_table(local)) and len(read_table(local)) == 25
+    assert read_table(spark.with_name("events-happenings.csv")).equals(read_table(local.with_name("events-happenings.csv")))
+
+
+def test_a_folder_spark_cannot_list_is_one_line_naming_it(spark_ready, tmp_path):
+    done = build("spark", (tmp_path / "gone").as_uri(), out=tmp_path / "x.csv")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert f"{(tmp_path / 'gone').as_uri()}: cannot be listed (java.io.FileNotFoundException" in done.stderr
+    # the local engine takes no address
+    done = build("local", (tmp_path / "gone").as_uri(), out=tmp_path / "x.csv")
+    assert done.returncode == 2 and "not a folder" in done.stderr
+
+
 def test_spark_uses_the_running_session_and_leaves_it_running(spark_ready):
     """On a cluster (a Databricks notebook) a session is running: the engine works in it and does
     not stop it; the results are the local engine's."""

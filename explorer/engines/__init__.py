@@ -5,8 +5,10 @@ Every engine runs the same per-document function (`map_article`: read the file, 
 so that the table, the happenings and the problems a build reports are the same whichever
 engine read the documents. The interface, one function a module:
 
+    plan_folders(folders, jobs) -> corpus.Plan
     map_articles(work, articles, jobs, done) -> list[DocumentResult]
 
+`plan_folders` lists the folders (`corpus.plan_entries`: the same rules for every engine);
 `work` is `map_article` with its options bound (a picklable callable of one article),
 `articles` the plan's (`corpus.plan_folders`), `jobs` how much to run at once (processes for
 `local`, partitions for `spark`), `done` a callable told of each finished article.
@@ -38,12 +40,14 @@ def engine(name: str):
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def map_article(article, per_character: float) -> DocumentResult:
-    """One planned article, read from its path and mapped: what each engine runs per document."""
-    try:
-        data = read_file(article.path)
-    except (OSError, ValueError) as exc:
-        return not_read(article.name, getattr(exc, "strerror", None) or str(exc))
+def map_article(article, per_character: float, data: bytes | None = None) -> DocumentResult:
+    """One planned article, read from its path (unless its bytes are given, as Spark reads a
+    remote folder's) and mapped: what each engine runs per document."""
+    if data is None:
+        try:
+            data = read_file(article.path)
+        except (OSError, ValueError) as exc:
+            return not_read(article.name, getattr(exc, "strerror", None) or str(exc))
     try:
         return map_document(article.name, data, {**article.meta, "doc_id": article.doc_id}, per_character=per_character)
     except MemoryError:  # over a memory limit (ulimit -v) in this process: this document, not the build

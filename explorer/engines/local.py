@@ -11,8 +11,19 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ..corpus import Plan, plan_folders as _plan_folders
 from ..events import DocumentResult
 from . import not_read
+
+
+def is_remote(folder) -> bool:
+    """Every folder is this machine's."""
+    return False
+
+
+def plan_folders(folders, jobs: int = 1) -> Plan:
+    """The folders of this machine's file system, planned."""
+    return _plan_folders(folders)
 
 
 def map_articles(work, articles, jobs: int = 1, done=lambda: None) -> list[DocumentResult]:
