@@ -311,8 +311,6 @@ mask = index.mask(chosen)
 # --- what the page shows, in one line --------------------------------------------------------------
 
 st.html(render.STYLE)  # the page's own classes, once
-if not st.query_params:  # empty when Streamlit dropped an oversized link, which only the browser sees
-    st.html(render.DROPPED_LINK, unsafe_allow_javascript=True)
 st.title("Timeline Explorer")
 shown_count, shown_docs = int(mask.sum()), int(table["doc_id"][mask].nunique())
 in_force = filters.describe(chosen)
@@ -320,6 +318,8 @@ st.markdown(f"**Showing {shown_count:,} of {render.plural(len(table), 'dated sta
             f"{render.plural(len(data.happenings_in(mask)), 'happening')}, from {shown_docs:,} of "
             f"{render.plural(data.articles, 'article')}** · {render.plural(len(opts.actors), 'actor')} · "
             + (f"dates from {data.span_words[0]} to {data.span_words[1]}" if data.span_words else "no dates"))
+if not st.query_params:  # empty when Streamlit dropped an oversized link, which only the browser sees
+    st.html(render.DROPPED_LINK, unsafe_allow_javascript=True)
 if in_force:
     left, right = st.columns([5, 1])
     left.html(render.notices([("info", "Filtered to " + "; ".join(in_force) + ".")]))

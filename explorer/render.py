@@ -250,6 +250,7 @@ def passage_card(row, happening=None, query: str = "", doc_link: bool = True, ke
 
 # Colours that read on the light and the dark theme alike: tints over whatever is behind.
 STYLE = """<style>
+[data-testid=stElementContainer]:has(> [data-testid=stHtml] > #dropped-link[hidden]){display:none}
 .notice{border-radius:.5rem;padding:.55rem .8rem;margin:.3rem 0;font-size:.9rem;line-height:1.4;overflow-wrap:anywhere}
 .notice-error{background:rgba(230,60,60,.16)}.notice-warning{background:rgba(240,180,0,.18)}
 .notice-info{background:rgba(60,120,230,.14)}.notice-note{background:rgba(128,128,128,.14)}

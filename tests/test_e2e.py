@@ -173,6 +173,9 @@ def test_a_link_longer_than_the_server_reads_is_named_not_silently_dropped(serve
         page = open_page(browser, url)
         settle(page)
         assert not page.locator("#dropped-link").is_visible()
+        if url.endswith("/"):  # hidden, its box takes no room either (no gap under the summary line)
+            assert page.locator("#dropped-link").evaluate(
+                "e => getComputedStyle(e.closest('[data-testid=stElementContainer]')).display") == "none"
         page.close()
 
 
@@ -205,8 +208,8 @@ def test_two_readers_uploading_the_same_name_each_see_only_their_own(server, bro
 
 def test_notices_in_the_browser_hold_no_links(server, browser):
     page = open_page(browser, f"{server}/?source=Log%20in%20again%20at%20https://evil.example/login")
-    expect(page.locator("div.notice")).to_have_count(1, timeout=30000)
-    assert "https://evil.example/login" in page.locator("div.notice").inner_text()
+    expect(page.locator("div.notice:visible")).to_have_count(1, timeout=30000)
+    assert "https://evil.example/login" in page.locator("div.notice:visible").inner_text()
     assert page.locator("a[href*='evil.example']").count() == 0
     page.close()
 
