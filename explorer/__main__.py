@@ -178,15 +178,18 @@ def cmd_build(args) -> int:
     except ImportError as exc:
         raise Misuse(f"the {args.engine} engine needs its extra: pip install \"timeline-explorer[{args.engine}]\" "
                      f"({exc})") from None
-    plan = mapper.plan_folders(_folders(args.folders, mapper.is_remote), args.jobs)
-    for problem in plan.problems:
-        _report(problem)
-    skipped = any(p.skipped for p in plan.problems)
-    rows, read, texts = [], 0, []
-    work = functools.partial(map_article, per_character=args.budget)
-    # the same function per document whatever the engine; results come back in the plan's order
-    with tqdm(desc="building", unit="doc", disable=None, leave=False, total=len(plan.articles)) as bar:
-        results = mapper.map_articles(work, plan.articles, args.jobs, bar.update)
+    try:  # a session an engine started for this build ends with it, however it ends
+        plan = mapper.plan_folders(_folders(args.folders, mapper.is_remote), args.jobs)
+        for problem in plan.problems:
+            _report(problem)
+        skipped = any(p.skipped for p in plan.problems)
+        rows, read, texts = [], 0, []
+        work = functools.partial(map_article, per_character=args.budget)
+        # the same function per document whatever the engine; results come back in the plan's order
+        with tqdm(desc="building", unit="doc", disable=None, leave=False, total=len(plan.articles)) as bar:
+            results = mapper.map_articles(work, plan.articles, args.jobs, bar.update)
+    finally:
+        mapper.close()
     for result in results:
         for repair in result.repairs:
             print(f"repaired {result.name}: {repair}", file=sys.stderr)

@@ -5,8 +5,10 @@ Every engine runs the same per-document function (`map_article`: read the file, 
 so that the table, the happenings and the problems a build reports are the same whichever
 engine read the documents. The interface, one function a module:
 
+    is_remote(folder) -> bool              (an address the engine lists itself)
     plan_folders(folders, jobs) -> corpus.Plan
     map_articles(work, articles, jobs, done) -> list[DocumentResult]
+    close()                                 (the build is over: stop what it started)
 
 `plan_folders` lists the folders (`corpus.plan_entries`: the same rules for every engine);
 `work` is `map_article` with its options bound (a picklable callable of one article),

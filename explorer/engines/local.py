@@ -21,6 +21,10 @@ def is_remote(folder) -> bool:
     return False
 
 
+def close() -> None:
+    """Nothing outlives a local build."""
+
+
 def plan_folders(folders, jobs: int = 1) -> Plan:
     """The folders of this machine's file system, planned."""
     return _plan_folders(folders)

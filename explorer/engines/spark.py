@@ -6,8 +6,7 @@ are not articles) is made on the driver by the same rules as the local build's
 listed as the local build lists it; a folder Spark reads (`s3a://...`, `hdfs://...`,
 `dbfs:/...`, `file:///...`) through Hadoop's file system, where empty files are listed too
 (Spark's own file readers skip them). Each planned article then goes to an executor, which
-runs the same `map_article` as the local engine (`mapInPandas`, which Spark Connect and
-Databricks serverless run too) and sends back its `DocumentResult`, pickled; the driver puts
+runs the same `map_article` as the local engine (`mapInPandas`) and sends back its `DocumentResult`, pickled; the driver puts
 them in the plan's order. An executor reads a local article from its path (on a cluster the
 folder must be one every node sees, e.g. `/dbfs/...`); a remote article's bytes come from
 Spark's `binaryFile` reader.
@@ -70,8 +69,11 @@ class _Run:
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
         handle, self.log = tempfile.mkstemp(prefix="timeline-explorer-spark-", suffix=".log")
         os.close(handle)
+        from pyspark import SparkContext
+
         self.spark = SparkSession.getActiveSession()
-        self.started = self.spark is None
+        # ours to stop only when no Spark at all ran in this process before (a notebook's context included)
+        self.started = self.spark is None and SparkContext._active_spark_context is None
         if self.started:
             # the executors' Python is this one (the one that has explorer installed), not whatever `python3` is
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -88,8 +90,12 @@ class _Run:
                 raise self.error("Spark did not start", exc) from None
 
     def error(self, what: str, exc: BaseException, after: str = "") -> EngineError:
-        java = getattr(exc, "java_exception", None)  # py4j's own first line only names the call
-        first = str(java.toString()) if java is not None else (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        try:
+            java = getattr(exc, "java_exception", None)  # py4j's own first line only names the call
+            first = str(java.toString()) if java is not None else first
+        except Exception:
+            pass
         told = f"; Spark's own output: {self.log}" if os.path.getsize(self.log) else ""
         self.finish(failed=True)
         return EngineError(f"{what} ({first[:300]}){after}{told}")
@@ -98,7 +104,10 @@ class _Run:
         global _RUN
         _RUN = None
         if self.started and self.spark is not None:
-            self.spark.stop()
+            try:
+                self.spark.stop()
+            except Exception:  # a JVM already gone: nothing left to stop
+                pass
             self.spark = None
         if os.path.exists(self.log) and not (failed and os.path.getsize(self.log)):
             os.unlink(self.log)
@@ -144,7 +153,10 @@ def _plan_remote(folder: str, run: _Run) -> Plan:
     def manifest_bytes(entry: Entry) -> bytes:
         if sizes[entry.path] > MAX_MANIFEST_BYTES:
             raise ValueError(too_large(sizes[entry.path], MAX_MANIFEST_BYTES))
-        return _read_remote(spark, [entry.path]).get(entry.path, b"")
+        try:
+            return _read_remote(spark, [entry.path]).get(entry.path, b"")
+        except Exception as exc:  # a store that refused it: reported as the local build reports an unreadable one
+            raise OSError(str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__) from None
 
     return plan_entries(entries, manifest_bytes)
 
@@ -152,9 +164,14 @@ def _plan_remote(folder: str, run: _Run) -> Plan:
 _SIZES: dict[str, int] = {}  # a remote file's size, as listed
 
 
+def _literal(address: str) -> str:
+    """An address as Spark's reader takes it literally (it expands glob characters: "[Reuters].txt")."""
+    return re.sub(r"([\\*?\[\]{}])", r"\\\1", address)
+
+
 def _read_remote(spark, uris: list[str]) -> dict[str, bytes]:
     """Remote files' bytes, by address (an empty file, which Spark's reader skips, is absent)."""
-    rows = spark.read.format("binaryFile").load(uris).select("path", "content").collect()
+    rows = spark.read.format("binaryFile").load([_literal(u) for u in uris]).select("path", "content").collect()
     return {row["path"]: bytes(row["content"]) for row in rows}
 
 
@@ -169,8 +186,21 @@ def map_articles(work, articles, jobs: int = 0, done=lambda: None) -> list[Docum
         raise
     except Exception as exc:  # a job Spark gave up on (executors lost, a task failed too often)
         raise run.error("Spark failed while reading the documents", exc, "; nothing was written") from None
+    except BaseException:  # Ctrl-C: the jobs cancelled, the session we started stopped
+        with contextlib.suppress(Exception):
+            run.spark.sparkContext.cancelAllJobs()
+        run.finish()
+        raise
     run.finish()
+    if any(r is None for r in results):
+        raise EngineError("Spark returned no result for some documents; nothing was written")
     return results
+
+
+def close() -> None:
+    """The build is over, however it ended: a session started for it is stopped."""
+    if _RUN is not None:
+        _RUN.finish()
 
 
 def _map(spark, work, articles, jobs: int, done) -> list[DocumentResult]:
@@ -180,8 +210,8 @@ def _map(spark, work, articles, jobs: int, done) -> list[DocumentResult]:
         if not is_remote(article.path):
             local.append((position, pickle.dumps(article)))
             continue
-        size = _SIZES.get(article.path, 0)
-        if size > MAX_DOCUMENT_BYTES:  # refused by its listed size, as the local build refuses by stat
+        size = _SIZES.get(article.path)
+        if size is not None and size > MAX_DOCUMENT_BYTES:  # refused by its listed size, as the local build refuses by stat
             results[position] = not_read(article.name, too_large(size))
             done()
         elif size == 0:  # Spark's reader skips an empty file: the driver tells it as the local build does
@@ -198,7 +228,8 @@ def _map(spark, work, articles, jobs: int, done) -> list[DocumentResult]:
                       .selectExpr("position", "article", "CAST(NULL AS BINARY) AS content"))
     if remote:
         planned = spark.createDataFrame(remote, "position long, path string, article binary")
-        contents = spark.read.format("binaryFile").load([path for _, path, _ in remote]).select("path", "content")
+        contents = (spark.read.format("binaryFile").option("ignoreMissingFiles", "true")
+                    .load([_literal(path) for _, path, _ in remote]).select("path", "content"))
         frames.append(planned.join(contents, "path", "left").select("position", "article", "content"))
     planned = frames[0] if len(frames) == 1 else frames[0].unionByName(frames[1])
     planned = planned.repartition(min(parallelism, len(local) + len(remote)))
@@ -208,10 +239,18 @@ def _map(spark, work, articles, jobs: int, done) -> list[DocumentResult]:
             out = []
             for article, content in zip(batch["article"], batch["content"]):
                 article = pickle.loads(article)
-                out.append(pickle.dumps(work(article) if content is None else work(article, data=bytes(content))))
+                if content is not None:
+                    result = work(article, data=bytes(content))
+                elif is_remote(article.path):  # gone since it was listed, or a name Spark's reader leaves out ("_x")
+                    result = not_read(article.name, "listed, but Spark's reader did not return it (gone since, or a "
+                                                    "name starting with _ or .); not read")
+                else:
+                    result = work(article)
+                out.append(pickle.dumps(result))
             yield pd.DataFrame({"position": batch["position"], "result": out})
 
-    for row in planned.mapInPandas(read, RESULT_SCHEMA).toLocalIterator():
+    # one job over every partition at once (toLocalIterator would run them one after another)
+    for row in planned.mapInPandas(read, RESULT_SCHEMA).collect():
         results[row["position"]] = pickle.loads(row["result"])
         done()
     return results  # type: ignore[return-value]
