@@ -9,21 +9,23 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from explorer import chart, collector, corrections, export, filters, render, uploads, workers
-from explorer.actors import KINDS, Actor, actors_csv, load_actors
-from explorer.catalog import Catalog
+from explorer.actors import KINDS, Actor, actor_spans, actors_csv, load_actors
 from explorer.corpus import MAX_DOCUMENT_BYTES, MB, load_folder, safe_name
 from explorer.events import MENTION_COLUMNS, read_table
+from explorer.store import Store, describe_event, describe_happening, document_labels, open_store, table_view
+from explorer.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parent
 # The table the page opens on: the seeds' by default, or one built beforehand with
-# `python -m explorer build ... --out big.parquet [--texts texts.parquet]` and named in
-# EVENTS_TABLE (and EVENTS_TEXTS, for reading whole articles).
+# `python -m explorer build ... --out big.parquet [--happenings view.parquet] [--texts texts.parquet]`
+# and named in EVENTS_TABLE (EVENTS_HAPPENINGS: its happenings view, needed from
+# store.LARGE_TABLE_ROWS statements on; EVENTS_TEXTS, for reading whole articles).
 BUILT_TABLE = os.environ.get("EVENTS_TABLE")
+BUILT_HAPPENINGS = os.environ.get("EVENTS_HAPPENINGS")
 BUILT_TEXTS = os.environ.get("EVENTS_TEXTS")
 # The example corpora a reader can open (`?corpus=`; the seeds when the URL names none):
 # their tables built with `python -m explorer build`, and the folders of their texts.
@@ -34,6 +36,9 @@ CORPORA = {
 }
 PAGE_SIZE = 50  # passages a page
 TABLE_PAGE_SIZE = 100  # rows a page of the table view
+TABLE_ROWS = 20_000  # statements the table view sorts at most (the first, by date): more, and it asks to filter
+DOWNLOAD_ROWS = 200_000  # statements a download holds at most (the first, by date)
+ARTICLE_CHOICES = 2_000  # articles the article view lists at most (by label), besides the linked one
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "csv"]
 VIEWS = ["Passages", "Table", "Article"]
@@ -45,11 +50,16 @@ st.set_page_config(page_title="Timeline Explorer", page_icon="🗓️", layout="
 
 
 @st.cache_resource(show_spinner=False)
-def seed_data(path: Path, texts_path: str | None, folder: Path | None) -> tuple[Catalog, dict[str, tuple[str, str]]]:
+def seed_data(path: Path, happenings_path: str | None, texts_path: str | None,
+              folder: Path | None) -> tuple[Store, dict[str, tuple[str, str]]]:
     """A corpus every reader shares (no reader's data is ever added to it) and its texts
     (from a built texts table, or read again from the folder the table was built from)."""
-    catalog = Catalog(read_table(path))
-    if texts_path:
+    store = open_store(path, happenings_path)
+    if texts_path and not isinstance(store, MemoryStore):  # asked for one article at a time
+        from explorer.store.duckdb import ParquetTexts
+
+        texts = ParquetTexts(texts_path)
+    elif texts_path:
         texts = {r.doc_id: (r.text, r.title) for r in read_table(texts_path).itertuples()}
     elif folder:
         texts = {d.doc_id: (d.text, d.title) for d in load_folder(folder).documents}
@@ -59,7 +69,7 @@ def seed_data(path: Path, texts_path: str | None, folder: Path | None) -> tuple[
     # The seeds, the chart schema and the libraries live as long as the server: freezing
     # them keeps Streamlit's full collection after every rerun from walking them each time.
     gc.freeze()
-    return catalog, texts
+    return store, texts
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,27 +92,27 @@ def release(files) -> None:
         pass
 
 
-def session_catalog(seeds: Catalog, read, fixes: dict, added: list[Actor], texts: dict) -> tuple[Catalog, list[str]]:
+def session_store(seeds: MemoryStore, read, fixes: dict, added: list[Actor], texts: dict) -> tuple[MemoryStore, list[str]]:
     """The seeds plus this session's uploads, corrections and actors, laid out in a reader's
     worker (grouping costs in proportion to the whole table), indexed once per change and
     kept in this session only; with notes on what could not be used. Work stopped by the
     worker's limits leaves the seeds and says so."""
     key = (tuple(upload.key() for upload, _ in read), tuple(fixes.items()), tuple(added))
-    kept = st.session_state.get("catalog")
+    kept = st.session_state.get("store")
     if kept and kept[0] == key:
         return kept[1], kept[2]
     rows, notes = uploads.combined_rows(read)
     try:
         table, problems = workers.run_isolated("session_table", seeds.table, rows, dict(fixes), tuple(added),
                                                texts if added else None)
-        catalog = Catalog(table, seeds.articles + sum(not result.skipped for _, result in read))
+        store = MemoryStore(table, seeds.articles + sum(not result.skipped for _, result in read))
         notes += problems
     except workers.WorkFailed as failed:
-        catalog = seeds
+        store = seeds
         notes.append(f"Your articles, corrections and actors together: laying them out {failed.reason()}; "
                      "the page shows the shared articles alone. Remove some files to see yours.")
-    st.session_state["catalog"] = (key, catalog, notes)
-    return catalog, notes
+    st.session_state["store"] = (key, store, notes)
+    return store, notes
 
 
 def facts_editor(articles: uploads.SessionArticles, read) -> list[str]:
@@ -180,7 +190,7 @@ def switch_corpus() -> None:
     for key in ("actor", "source", "precision"):
         st.session_state[key] = []
     st.session_state["q"] = ""
-    st.session_state["year"] = seed_data(CORPORA[chosen][1], None, CORPORA[chosen][2])[0].opts.years
+    st.session_state["year"] = seed_data(CORPORA[chosen][1], None, None, CORPORA[chosen][2])[0].opts.years
     for key in ("page", "table-page"):
         if key in st.session_state:
             st.session_state[key] = 1
@@ -192,19 +202,26 @@ def switch_corpus() -> None:
 corpus_notes = []
 if BUILT_TABLE:
     corpus = None
-    seeds, seed_texts = seed_data(Path(BUILT_TABLE), BUILT_TEXTS, None)
+    try:
+        seeds, seed_texts = seed_data(Path(BUILT_TABLE), BUILT_HAPPENINGS, BUILT_TEXTS, None)
+    except Exception as failed:  # a table the server was started with that cannot be opened: said in one line
+        st.error(render.escape_markdown(f"The table in EVENTS_TABLE cannot be opened: {failed}"))
+        st.stop()
 else:
     corpus = st.query_params.get("corpus", "seeds")
     if corpus not in CORPORA:
         corpus_notes.append(f"There is no example corpus “{corpus}”: showing the seeds ({', '.join(CORPORA)} are).")
         corpus = "seeds"
         del st.query_params["corpus"]
-    seeds, seed_texts = seed_data(CORPORA[corpus][1], None, CORPORA[corpus][2])
+    seeds, seed_texts = seed_data(CORPORA[corpus][1], None, None, CORPORA[corpus][2])
 collector_thread()
 if "articles" not in st.session_state:
     st.session_state["articles"] = uploads.SessionArticles()
 articles: uploads.SessionArticles = st.session_state["articles"]
-if st.session_state.get("articles-beside") != corpus:  # an upload may not take an id the corpus has
+# a reader's articles, corrections and actors are laid out with the shared table in memory: a
+# table asked through DuckDB (too large for that) is read as it is
+own_work = isinstance(seeds, MemoryStore)
+if own_work and st.session_state.get("articles-beside") != corpus:  # an upload may not take an id the corpus has
     articles.taken_ids.update(seeds.table["doc_id"].unique())
     st.session_state["articles-beside"] = corpus
 notes: list[str] = st.session_state.get("upload_notes", []) + corpus_notes
@@ -217,7 +234,10 @@ with st.sidebar:
                      key="corpus-pick", on_change=switch_corpus,
                      help="The articles every reader shares; your own join whichever you choose")
     st.header("Your articles")
-    inbox = st.file_uploader(
+    if not own_work:
+        st.caption(f"This table holds {seeds.rows:,} dated statements, more than the page lays out beside a "
+                   "reader's own articles: build yours into it with `python -m explorer build`.")
+    inbox = own_work and st.file_uploader(
         f"Add .txt, .md or .html files, and a manifest.csv with their facts (up to {uploads.MAX_FILES} files and "
         f"{uploads.MAX_SESSION_BYTES // MB} MB; they stay in this session only)", type=UPLOAD_TYPES,
         accept_multiple_files=True, key=f"inbox-{articles.generation}", max_upload_size=MAX_DOCUMENT_BYTES // MB)
@@ -234,11 +254,11 @@ with st.sidebar:
         bar.empty()
 
 upload_texts = {r.doc_id: (r.text, u.facts["title"]) for u, r in read if not r.skipped}
-texts = {**seed_texts, **upload_texts}
-data, layout_notes = (session_catalog(seeds, read, fixes, added_actors, texts) if (read or fixes or added_actors)
+texts = {**seed_texts, **upload_texts} if upload_texts else seed_texts  # a big table's: asked per article
+data, layout_notes = (session_store(seeds, read, fixes, added_actors, texts) if (read or fixes or added_actors)
                       else (seeds, []))
 notes = notes + layout_notes
-table, opts, index = data.table, data.opts, data.index
+opts = data.opts
 
 # --- filters, every one in the URL -------------------------------------------------------------
 
@@ -270,7 +290,7 @@ def clear_filters() -> None:
     st.session_state["year"] = opts.years
 
 
-counts = index.all_facet_counts(filters_in_state())
+counts = data.facet_counts(filters_in_state())
 
 
 def facet(label: str, values: list[str], key: str, facet_name: str, placeholder: str, empty: str) -> None:
@@ -306,16 +326,15 @@ with st.sidebar:
                      bind="query-params")
 
 chosen = filters_in_state()
-mask = index.mask(chosen)
+shown = data.counts(chosen)
 
 # --- what the page shows, in one line --------------------------------------------------------------
 
 st.html(render.STYLE)  # the page's own classes, once
 st.title("Timeline Explorer")
-shown_count, shown_docs = int(mask.sum()), int(table["doc_id"][mask].nunique())
 in_force = filters.describe(chosen)
-st.markdown(f"**Showing {shown_count:,} of {render.plural(len(table), 'dated statement')}, "
-            f"{render.plural(len(data.happenings_in(mask)), 'happening')}, from {shown_docs:,} of "
+st.markdown(f"**Showing {shown.statements:,} of {render.plural(data.rows, 'dated statement')}, "
+            f"{render.plural(shown.happenings, 'happening')}, from {shown.documents:,} of "
             f"{render.plural(data.articles, 'article')}** · {render.plural(len(opts.actors), 'actor')} · "
             + (f"dates from {data.span_words[0]} to {data.span_words[1]}" if data.span_words else "no dates"))
 if not st.query_params:  # empty when Streamlit dropped an oversized link, which only the browser sees
@@ -343,30 +362,33 @@ if notices:
 
 # --- the timeline: one mark per happening -----------------------------------------------------
 
-if not mask.any():
-    st.info("No dated statement matches these filters. " + " ".join(filters.relax_hints(index, chosen)), icon="🔎")
+if not shown.statements:
+    st.info("No dated statement matches these filters. " + " ".join(data.relax_hints(chosen)), icon="🔎")
     st.stop()
 
-linked, unknown = filters.linked_happenings(st.query_params.get_all("happening"), data.happening_ids)
+asked = st.query_params.get_all("happening")[:filters.MAX_PARAM_VALUES]
+linked, unknown = filters.linked_happenings(asked, set(data.happening_rows(asked)["happening_id"]))
 linked_event = st.query_params.get("event")
-if linked_event and linked_event not in data.event_ids:
+linked_row = data.event(linked_event) if linked_event else None
+if linked_event and not len(linked_row):
     unknown.append(f"Unknown event “{linked_event[:filters.MAX_PARAM_LENGTH]}” in the link was ignored.")
     linked_event = None
 if unknown:
     st.html(render.notices(("warning", n) for n in unknown))
 if linked_event and not linked:
-    linked = [data.happening_of_event(linked_event)]
+    linked = [linked_row["happening_id"].iloc[0]]
 
-shown_happenings = data.happenings_in(mask)
-if data.marks(shown_happenings, lanes) > chart.MAX_MARKS:
-    # too many to draw one by one: counted straight from the index, no rows copied
-    timeline = chart.aggregated(*index.period_counts(mask))
+drawn = None  # the happenings drawn, one mark each (and lane)
+if data.marks(chosen, lanes) > chart.MAX_MARKS:
+    # too many to draw one by one: counted by the store, no rows copied
+    timeline = chart.aggregated(*data.period_counts(chosen))
     st.caption(timeline.note)
 else:
-    timeline = chart.happenings_chart(data.view.iloc[shown_happenings], lanes, selected=linked)
+    drawn = data.happenings(chosen)
+    timeline = chart.happenings_chart(drawn, lanes, selected=linked)
 picked = st.vega_lite_chart(timeline.data, timeline.spec, on_select="rerun", key="timeline",
                             selection_mode=["pick"] if timeline.aggregated else ["pick", "brush"])
-unplaced = int((mask & ~index.resolved).sum())
+unplaced = shown.undated
 if timeline.aggregated:
     st.caption("Click a bar to list the statements it counts; double-click to clear. Scroll to zoom, shift-drag to pan."
                + (f" {render.plural(unplaced, 'statement')} without a resolved date are listed but not counted." if unplaced else ""))
@@ -392,36 +414,35 @@ def pick_happening() -> None:
     set_param("event", [])
 
 
-if not timeline.aggregated:
+if drawn is not None:
     # the marks, for a keyboard or a screen reader: the same choice as a click on the chart
-    choices = list(data.view["happening_id"].iloc[shown_happenings])
+    happening_lines = {h.happening_id: describe_happening(h) for h in drawn.itertuples(index=False)}
+    choices = list(happening_lines)
     st.selectbox("Go to a happening", ["", *choices], key="happening-pick",
                  index=choices.index(chosen_happenings[0]) + 1 if chosen_happenings and chosen_happenings[0] in choices else 0,
-                 format_func=lambda h: "every happening shown" if not h else data.describe_happening(h),
+                 format_func=lambda h: happening_lines.get(h, "every happening shown"),
                  on_change=pick_happening)
 
-shown = None
+listed = None  # the statements listed, when they are not the whole view (which is asked a page at a time)
 heading = None
 if linked_event and chosen_happenings == linked:
-    positions = np.flatnonzero((table["event_id"] == linked_event).to_numpy())
+    listed = linked_row
     heading = "The linked dated statement (click its happening for every source)"
 elif chosen_happenings:
-    positions = data.mentions_of(chosen_happenings)
-    heading = f"{render.plural(len(positions), 'passage')} from every source on the selected happening"
+    listed = data.mentions_of(chosen_happenings)
+    heading = f"{render.plural(len(listed), 'passage')} from every source on the selected happening"
 elif selection:
-    shown = filters.selected_events(table[mask], selection)
-    if shown is not None:
-        positions = table.index.get_indexer(shown.index)
-        heading = f"{render.plural(len(positions), 'dated statement')} selected on the chart"
+    listed = data.selected(chosen, selection)
+    if listed is not None:
+        heading = f"{render.plural(len(listed), 'dated statement')} selected on the chart"
+total = shown.statements if listed is None else len(listed)
 if heading is None:
-    positions = np.flatnonzero(mask)
-    heading = render.plural(len(positions), "dated statement")
-if chosen_happenings or linked_event:
-    shown = table.iloc[positions]
+    heading = render.plural(total, "dated statement")
 
 
-def shown_table() -> pd.DataFrame:
-    return table[mask] if shown is None else shown
+def listed_rows(start: int, stop: int) -> pd.DataFrame:
+    """The statements listed from `start` to `stop`, in table order."""
+    return listed.iloc[start:stop] if listed is not None else data.events(chosen, start, stop - start)
 
 
 def paged(total: int, key: str, size: int) -> slice:
@@ -440,7 +461,7 @@ def paged(total: int, key: str, size: int) -> slice:
 # corrections or actors of their own would lose them, so their cards send them to the Article
 # view above instead (which switches in place).
 own_data = bool(read or fixes or added_actors)
-linked_docs = set() if own_data else set(seed_texts)
+linked_docs = set() if own_data else seed_texts
 keep = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)
                   if k not in ("view", "doc", "event", "happening", "page", "table-page")])
 
@@ -459,11 +480,15 @@ with main:
         if own_data:
             st.caption("To read a whole article, choose the Article view above: a link would reload the page "
                        "and lose your articles, corrections and actors.")
-        rows = paged(len(positions), "page", PAGE_SIZE)
-        st.html("".join(data.cards(positions[rows], chosen.q, linked_docs, keep)))
+        rows = paged(total, "page", PAGE_SIZE)
+        st.html("".join(data.cards(listed_rows(rows.start, rows.stop), chosen.q, linked_docs, keep)))
     elif view == "Table":
         kind = st.radio("One row a", ["happening", "dated statement"], key="rows", bind="query-params", horizontal=True)
-        frame = data.table_view(kind, positions)
+        table_rows = listed_rows(0, TABLE_ROWS)
+        if total > len(table_rows):
+            st.caption(f"The first {len(table_rows):,} of {total:,} dated statements (by date): filter to sort "
+                       "the others.")
+        frame = table_view(data, kind, table_rows)
         columns = list(frame.columns)
         sort = st.selectbox("Sort by", columns, index=columns.index("date_start"), key="sort", bind="query-params")
         descending = st.toggle("Descending", key="desc", bind="query-params")
@@ -475,33 +500,39 @@ with main:
                                    key="table-rows", width="stretch")
         chosen_rows = frame.iloc[rows].iloc[picked_rows.selection.rows] if picked_rows and picked_rows.selection.rows else None
         if chosen_rows is not None and len(chosen_rows):
-            selected = (data.mentions_of(chosen_rows["happening_id"]) if kind == "happening"
-                        else table.index.get_indexer(chosen_rows.index))
+            selected = (data.mentions_of(list(chosen_rows["happening_id"])) if kind == "happening"
+                        else table_rows.loc[chosen_rows.index])
             st.subheader(render.plural(len(selected), "passage") + " of the selected rows")
-            st.html("".join(data.cards(selected[:PAGE_SIZE], chosen.q, linked_docs, keep)))
+            st.html("".join(data.cards(selected.iloc[:PAGE_SIZE], chosen.q, linked_docs, keep)))
     else:
-        documents = data.documents()
-        doc_ids = list(documents.index)
+        documents = data.documents(ARTICLE_CHOICES)
         wanted = st.query_params.get("doc")
+        if wanted and wanted not in documents.index:  # a linked article beyond the list
+            documents = pd.concat([document_labels(data.document(wanted).iloc[:1]), documents])
+        doc_ids = list(documents.index)
         doc = st.selectbox("Article", doc_ids, index=doc_ids.index(wanted) if wanted in doc_ids else 0,
                            format_func=lambda d: documents.loc[d, "label"], key="article-pick")
         set_param("doc", [doc])
+        in_doc = data.document(doc)
         if doc in texts:
             text, _ = texts[doc]
-            st.html(render.article(text, data.dates_in(doc), data.actor_spans(doc, text, added_actors)))
+            st.html(render.article(text, list(zip(in_doc["mention_start"], in_doc["mention_end"], in_doc["event_id"])),
+                                   actor_spans(text, added_actors)))
         else:
             st.info("This table was built without its texts: build it with --texts and name the file in "
                     "EVENTS_TEXTS to read whole articles. Its dated statements:")
-        st.subheader(render.plural(int((table["doc_id"] == doc).sum()), "dated statement") + " in this article")
-        st.html("".join(data.cards(np.flatnonzero((table["doc_id"] == doc).to_numpy()), chosen.q, linked_docs, keep)))
+        st.subheader(render.plural(len(in_doc), "dated statement") + " in this article")
+        st.html("".join(data.cards(in_doc, chosen.q, linked_docs, keep)))
 
 with side:
     st.subheader("Download")
     # a large view's files are made on click, not on every rerun
-    lazy = len(positions) > EAGER_DOWNLOAD_ROWS
+    lazy = total > EAGER_DOWNLOAD_ROWS
+    if total > DOWNLOAD_ROWS:
+        st.caption(f"The first {DOWNLOAD_ROWS:,} of {total:,} dated statements (by date).")
 
     def made(to_bytes):
-        return (lambda: to_bytes(shown_table())) if lazy else to_bytes(shown_table())
+        return (lambda: to_bytes(listed_rows(0, DOWNLOAD_ROWS))) if lazy else to_bytes(listed_rows(0, DOWNLOAD_ROWS))
 
     st.download_button("Events (CSV)", made(export.to_csv), "events.csv", "text/csv")
     st.download_button("Events (JSON)", made(export.to_json), "events.json", "application/json")
@@ -511,90 +542,95 @@ with side:
 
 # Full width, below the view: a form in the narrow download column cut statements and names.
 # The expanders' labels do not change, so they stay open across saves.
-work_left, work_right = st.columns(2)
-with work_left.expander("Corrections", expanded=bool(fixes)):
-    st.caption(f"{render.plural(len(fixes), 'correction')} in this session.")
-    st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
-               "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
-    candidates = list(data.column("event_id")[positions[:200]])
-    if candidates:
-        with st.form("correct"):
-            event = st.selectbox("Dated statement", candidates, format_func=data.describe_event)
-            row = data.row(data.position_of(event))
-            start = st.date_input("From", value=day_or_none(row.date_start),
-                                  min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
-            end = st.date_input("To", value=day_or_none(row.date_end),
-                                min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
-            precision = st.selectbox("Precision", filters.PRECISION_ORDER,
-                                     index=filters.PRECISION_ORDER.index(row.granularity)
-                                     if row.granularity in filters.PRECISION_ORDER else 1)
-            named = [a for a in row.actors.split(" | ") if a]
-            who = st.multiselect("Actors", sorted(set(opts.actors) | {a.name for a in added_actors}), default=named)
-            drop = st.checkbox("Drop it: it is no dated statement")
-            if st.form_submit_button("Save the correction"):
-                fix = corrections.Correction(event, start.isoformat() if start else "", end.isoformat() if end else "",
-                                             precision, tuple(who) if set(who) != set(named) else None, drop)
-                why = corrections.check(fix)
-                if why:
-                    st.html(render.notices([("error", f"Not saved: {why}.")]))
-                else:
-                    fixes[event] = fix
-                    st.rerun()
-    if fixes:
-        st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
-        # a correction can always be taken back, whatever it did to the table
-        undo = st.selectbox("Undo a correction", list(fixes), key="undo-pick",
-                            format_func=lambda e: data.describe_event(e) if e in data.event_ids
-                            else f"{e} (no such dated statement)")
-        if st.button("Undo it"):
-            fixes.pop(undo, None)
-            st.rerun()
-    # a fresh key after every file read: the uploader empties, and a file that adds nothing
-    # cannot make the page rerun for as long as it sits in the widget
-    loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],
-                              key=f"fixes-{st.session_state.get('fixes-generation', 0)}")
-    if loaded:
-        found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES], name=safe_name(loaded.name))
-        release([loaded])
-        new = {k: v for k, v in found.items() if fixes.get(k) != v}
-        room = max(corrections.MAX_CORRECTIONS - len(fixes), 0)
-        fresh = [k for k in new if k not in fixes]
-        for k in fresh[room:]:
-            del new[k]
-        fixes.update(new)
-        said = [str(p) for p in trouble]
-        if len(fresh) > room:
-            said.append(f"{safe_name(loaded.name)}: a session holds at most {corrections.MAX_CORRECTIONS:,} "
-                        f"corrections; {len(fresh) - room:,} were left out")
-        if not new:
-            said.append(f"{safe_name(loaded.name)}: adds no correction this session does not hold already")
-        st.session_state["upload_notes"] = said
-        st.session_state["fixes-generation"] = st.session_state.get("fixes-generation", 0) + 1
-        st.rerun()
-
-with work_right.expander("Actors the list lacks"):
-    # found on demand, once per set of articles and list: it reads whole texts
-    shown_docs = [d for d in pd.unique(data.column("doc_id")[positions]) if d in texts][:SUGGEST_DOCUMENTS]
-    asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
-    found = st.session_state.get("suggested", {}).get(asked)
-    if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
-                                   disabled=not shown_docs):
-        try:  # whole texts are read: in a reader's worker, within its limits
-            found = workers.run_isolated("suggest", [(d, *texts[d]) for d in shown_docs], tuple(added_actors), 15)
-            st.session_state["suggested"] = {asked: found}
-        except workers.WorkFailed as failed:
-            st.html(render.notices([("error", f"Finding names {failed.reason()}. Filter to fewer articles.")]))
-    if found:
-        with st.form("add-actor"):
-            name = st.selectbox("Name", [n for n, _, _ in found],
-                                format_func=lambda n: f"{n} ({dict((x, c) for x, c, _ in found)[n]}×)")
-            kind = st.selectbox("Kind", KINDS)
-            aliases = st.text_input("Other spellings, joined by |")
-            if st.form_submit_button("Add to this session's actors"):
-                added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
-                                                                                      if a.strip()]))))
-                st.session_state["suggested"] = {(asked[0], (*asked[1], name)): [f for f in found if f[0] != name]}
+if own_work:
+    work_left, work_right = st.columns(2)
+    with work_left.expander("Corrections", expanded=bool(fixes)):
+        st.caption(f"{render.plural(len(fixes), 'correction')} in this session.")
+        st.caption("Fix a date, a precision or the actors of a dated statement, or drop it. Corrections stay in this "
+                   "session; download them to keep them (`python -m explorer build --corrections FILE` applies them).")
+        candidates = {r.event_id: describe_event(r) for r in listed_rows(0, 200).itertuples(index=False)}
+        if candidates:
+            with st.form("correct"):
+                event = st.selectbox("Dated statement", list(candidates), format_func=candidates.get)
+                row = next(data.event(event).itertuples(index=False))
+                start = st.date_input("From", value=day_or_none(row.date_start),
+                                      min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+                end = st.date_input("To", value=day_or_none(row.date_end),
+                                    min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+                precision = st.selectbox("Precision", filters.PRECISION_ORDER,
+                                         index=filters.PRECISION_ORDER.index(row.granularity)
+                                         if row.granularity in filters.PRECISION_ORDER else 1)
+                named = [a for a in row.actors.split(" | ") if a]
+                who = st.multiselect("Actors", sorted(set(opts.actors) | {a.name for a in added_actors}), default=named)
+                drop = st.checkbox("Drop it: it is no dated statement")
+                if st.form_submit_button("Save the correction"):
+                    fix = corrections.Correction(event, start.isoformat() if start else "", end.isoformat() if end else "",
+                                                 precision, tuple(who) if set(who) != set(named) else None, drop)
+                    why = corrections.check(fix)
+                    if why:
+                        st.html(render.notices([("error", f"Not saved: {why}.")]))
+                    else:
+                        fixes[event] = fix
+                        st.rerun()
+        if fixes:
+            st.download_button("Corrections (CSV)", corrections.to_csv(fixes), corrections.FILE, "text/csv")
+            # a correction can always be taken back, whatever it did to the table
+            undo = st.selectbox("Undo a correction", list(fixes), key="undo-pick",
+                                format_func=lambda e: describe_event(next(data.event(e).itertuples(index=False)))
+                                if len(data.event(e)) else f"{e} (no such dated statement)")
+            if st.button("Undo it"):
+                fixes.pop(undo, None)
                 st.rerun()
-    elif found is not None:
-        st.caption("Every capitalised name in these articles is on the list.")
-    st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")
+        # a fresh key after every file read: the uploader empties, and a file that adds nothing
+        # cannot make the page rerun for as long as it sits in the widget
+        loaded = st.file_uploader("Load corrections (CSV)", type=["csv"],
+                                  key=f"fixes-{st.session_state.get('fixes-generation', 0)}")
+        if loaded:
+            found, trouble = corrections.read(loaded.getvalue()[:MAX_DOCUMENT_BYTES], name=safe_name(loaded.name))
+            release([loaded])
+            new = {k: v for k, v in found.items() if fixes.get(k) != v}
+            room = max(corrections.MAX_CORRECTIONS - len(fixes), 0)
+            fresh = [k for k in new if k not in fixes]
+            for k in fresh[room:]:
+                del new[k]
+            fixes.update(new)
+            said = [str(p) for p in trouble]
+            if len(fresh) > room:
+                said.append(f"{safe_name(loaded.name)}: a session holds at most {corrections.MAX_CORRECTIONS:,} "
+                            f"corrections; {len(fresh) - room:,} were left out")
+            if not new:
+                said.append(f"{safe_name(loaded.name)}: adds no correction this session does not hold already")
+            st.session_state["upload_notes"] = said
+            st.session_state["fixes-generation"] = st.session_state.get("fixes-generation", 0) + 1
+            st.rerun()
+
+    with work_right.expander("Actors the list lacks"):
+        # found on demand, once per set of articles and list: it reads whole texts
+        shown_docs = [d for d in pd.unique(listed_rows(0, total)["doc_id"]) if d in texts][:SUGGEST_DOCUMENTS]
+        asked = (tuple(shown_docs), tuple(a.name for a in added_actors))
+        found = st.session_state.get("suggested", {}).get(asked)
+        if found is None and st.button(f"Find names in the {render.plural(len(shown_docs), 'article')} shown",
+                                       disabled=not shown_docs):
+            try:  # whole texts are read: in a reader's worker, within its limits
+                found = workers.run_isolated("suggest", [(d, *texts[d]) for d in shown_docs], tuple(added_actors), 15)
+                st.session_state["suggested"] = {asked: found}
+            except workers.WorkFailed as failed:
+                st.html(render.notices([("error", f"Finding names {failed.reason()}. Filter to fewer articles.")]))
+        if found:
+            with st.form("add-actor"):
+                name = st.selectbox("Name", [n for n, _, _ in found],
+                                    format_func=lambda n: f"{n} ({dict((x, c) for x, c, _ in found)[n]}×)")
+                kind = st.selectbox("Kind", KINDS)
+                aliases = st.text_input("Other spellings, joined by |")
+                if st.form_submit_button("Add to this session's actors"):
+                    added_actors.append(Actor(name, kind, tuple(dict.fromkeys([name] + [a.strip() for a in aliases.split("|")
+                                                                                          if a.strip()]))))
+                    st.session_state["suggested"] = {(asked[0], (*asked[1], name)): [f for f in found if f[0] != name]}
+                    st.rerun()
+        elif found is not None:
+            st.caption("Every capitalised name in these articles is on the list.")
+        st.download_button("Actor list (CSV)", actors_csv(load_actors() + added_actors), "actors.csv", "text/csv")
+else:
+    st.caption("Corrections and actors of your own are for tables the page holds in memory: correct this one "
+               "with `python -m explorer build --corrections FILE`.")
+    st.download_button("Actor list (CSV)", actors_csv(load_actors()), "actors.csv", "text/csv")

@@ -343,3 +343,8 @@ def suggest(documents, index: ActorIndex, limit: int = 50):
                 counts[name] += 1
                 examples.setdefault(name, passage)
     return [(name, n, examples[name]) for name, n in counts.most_common(limit)]
+
+
+def actor_spans(text: str, added=()) -> list[tuple[int, int]]:
+    """Where the actor list's names (and `added` actors) stand in `text`, as (start, end)."""
+    return [(m.start, m.end) for m in ActorIndex(load_actors() + list(added)).find(text)]

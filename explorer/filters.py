@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .actors import SEPARATOR
 
@@ -41,6 +43,27 @@ class Options:
     sources: list[str] = field(default_factory=list)
     years: tuple[int, int] = (2000, 2030)
     precision: list[str] = field(default_factory=list)
+
+
+# Beyond lower case, the text search folds these, so that "STRASSE" finds "Straße" and a final
+# sigma its capital: the two foldings Unicode's full case folding does that readers of our
+# languages meet (the rest, ligatures and the like, are not worth a pass over every passage).
+FOLDS = (("ß", "ss"), ("ς", "σ"))
+
+
+def fold(text: pa.Array | pa.Scalar):
+    """Text as the search compares it: lowered letter by letter (Unicode's simple mapping, as
+    pyarrow and DuckDB lower text: "İ" is "i"), then `FOLDS`."""
+    text = pc.utf8_lower(text)
+    for letter, folded in FOLDS:
+        text = pc.replace_substring(text, letter, folded)
+    return text
+
+
+def search_key(q: str) -> str:
+    """The text search's needle: `q` without its outer blanks, folded (`fold`); a passage
+    passes when its folded text holds it (explorer.store: one semantics in every store)."""
+    return fold(pa.scalar(q.strip(), pa.string())).as_py()
 
 
 def _actor_names(table: pd.DataFrame) -> pd.Series:
@@ -99,13 +122,13 @@ class TableIndex:
         return wanted[codes]
 
     def _search(self, q: str) -> np.ndarray:
-        needle = q.strip().casefold()
+        needle = search_key(q)
         if needle not in self._searches:
             if self._text is None:  # the passages the cards show, not their articles' titles
-                self._text = self.table["passage"].str.casefold()
+                self._text = fold(pa.array(self.table["passage"], type=pa.string()))
             if len(self._searches) > 64:
                 self._searches.clear()
-            self._searches[needle] = self._text.str.contains(needle, regex=False).to_numpy(dtype=bool)
+            self._searches[needle] = pc.match_substring(self._text, needle).to_numpy(zero_copy_only=False)
         return self._searches[needle]
 
     def _parts(self, f: Filters) -> dict[str, np.ndarray]:
@@ -330,31 +353,37 @@ def selected_happenings(selection: dict | None) -> list[str]:
     return list(dict.fromkeys(str(p["happening_id"]) for p in picked if "happening_id" in p))
 
 
-def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame | None:
-    """The rows of `table` a chart selection holds apart from picked happenings (see
-    `selected_happenings`), or None when it holds none.
+def selected_ranges(selection: dict | None) -> list[tuple[str, str]] | None:
+    """The days a chart selection holds apart from picked happenings (see
+    `selected_happenings`), as (first, last) ranges, or None when it holds none.
 
     `selection` is Streamlit's `event.selection`: `pick` (a `period` clicked on the
-    aggregated chart) and `brush` (an interval dragged on the time axis: {"x": [from, to]}),
-    whose rows are those whose days meet it.
-    """
+    aggregated chart: its month or year) and `brush` (an interval dragged on the time axis:
+    {"x": [from, to]}). A statement is selected when its days meet a range."""
     if not selection:
         return None
     periods = {str(p["period"]) for p in (selection.get("pick") or []) if isinstance(p, dict) and "period" in p}
-    if periods:  # a bar: the rows whose days meet its month (or year), as the bar counts them
-        keep = np.zeros(len(table), dtype=bool)
-        for period in periods:
-            first = f"{period}-01-01"[:10] if len(period) == 4 else f"{period}-01"
-            last = f"{period}-12-31" if len(period) == 4 else f"{period}-31"
-            keep |= ((table["date_start"] != "") & (table["date_start"] <= last) & (table["date_end"] >= first)).to_numpy()
-        return table[keep]
+    if periods:
+        return [(f"{period}-01-01"[:10] if len(period) == 4 else f"{period}-01",
+                 f"{period}-12-31" if len(period) == 4 else f"{period}-31") for period in sorted(periods)]
     brush = selection.get("brush") or {}
     bounds = brush.get("x") or brush.get("start") or brush.get("period")
     if bounds and len(bounds) == 2:
-        lo, hi = sorted((_to_day(bounds[0]), _to_day(bounds[1])))
-        resolved = table["date_start"] != ""
-        return table[resolved & (table["date_start"] <= hi) & (table["date_end"] >= lo)]
+        return [tuple(sorted((_to_day(bounds[0]), _to_day(bounds[1]))))]
     return None
+
+
+def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame | None:
+    """The rows of `table` a chart selection holds (see `selected_ranges`), or None when it
+    holds none."""
+    ranges = selected_ranges(selection)
+    if ranges is None:
+        return None
+    keep = np.zeros(len(table), dtype=bool)
+    resolved = (table["date_start"] != "").to_numpy()
+    for first, last in ranges:
+        keep |= resolved & (table["date_start"] <= last).to_numpy() & (table["date_end"] >= first).to_numpy()
+    return table[keep]
 
 
 def relax_hints(table: pd.DataFrame | TableIndex, f: Filters) -> list[str]:

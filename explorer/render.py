@@ -3,6 +3,8 @@ actor names wrapped in <mark>, and only an http(s) source address made a link.""
 
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from html import escape
@@ -175,13 +177,26 @@ def highlight(passage: str, passage_start: int, marks: list[tuple[int, int, str]
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_letter(c: str) -> str:
+    """One letter as `filters.fold` folds it (Python lowers a lone letter by Unicode's simple
+    mapping but for "İ", which it makes two characters)."""
+    from .filters import FOLDS
+
+    lowered = "i" if c == "\u0130" else c.lower()
+    return dict(FOLDS).get(lowered, lowered)
+
+
 def hits(text: str, offset: int, query: str) -> list[tuple[int, int, str]]:
     """Where a text search's words stand in `text` (at document `offset`), as marks."""
-    needle = query.strip().casefold()
+    from .filters import search_key
+
+    needle = search_key(query)
     if not needle:
         return []
-    # casefolding can lengthen a character ("ß" is "ss"): map folded offsets back to the text's
-    pieces = [c.casefold() for c in text]
+    # folded letter by letter, as the search compares (filters.fold); a letter may fold longer
+    # ("ß" is "ss"): map folded offsets back to the text's
+    pieces = [_folded_letter(c) for c in text]
     folded = "".join(pieces)
     origin = [i for i, piece in enumerate(pieces) for _ in piece] + [len(text)]
     found, pos = [], 0

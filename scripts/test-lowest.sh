@@ -48,10 +48,10 @@ for line in open("requirements.txt", encoding="utf-8"):
 sys.exit(1 if bad else 0)
 EOF
 
-echo "test-lowest: the page's AppTests and the packaging tests"
+echo "test-lowest: the page's AppTests, the packaging tests and the stores' tests"
 # pytest's report goes to a log, shown whole on a failure, so that on success the main suite's
 # summary (scripts/test.sh, just before this in .ci/run) stays the last pytest summary of the run.
-TESTS=(tests/test_app.py tests/test_packaging.py)
+TESTS=(tests/test_app.py tests/test_packaging.py tests/test_store.py)
 if ! "$PY" -m pytest -q --tb=short -p no:cacheprovider "${TESTS[@]}" >"$WORK/pytest.log" 2>&1; then
   cat "$WORK/pytest.log"
   fail "the page's tests fail at the lowest declared versions (above); when they pass at the latest" \

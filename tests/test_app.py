@@ -201,7 +201,7 @@ def test_an_upload_that_reports_a_corpus_happening_joins_it():
         at.sidebar.get("file_uploader")[0].set_value([("election.txt", text, "text/plain")])
 
     at = run(setup=upload)
-    table = at.session_state["catalog"][1].table
+    table = at.session_state["store"][1].table
     mine = table[table.doc_id == "election"].iloc[0]
     seeds_election = table[(table.doc_id.str.startswith("003")) & (table.mention == "August")].iloc[0]
     assert mine.happening_id == seeds_election.happening_id
@@ -347,7 +347,7 @@ def test_a_manifest_sets_the_facts_of_uploads():
                                                       ("manifest.csv", manifest, "text/csv")])
 
     at = run(setup=upload)
-    table = at.session_state["catalog"][1].table
+    table = at.session_state["store"][1].table
     row = table[table.doc_id == "raid"].iloc[0]
     assert (row.title, row.source, row.url, row.published, row.date_start) == (
         "Raid in Minsk", "Example News", "https://example.org/raid", "2021-12-10", "2021-11-29")
@@ -378,23 +378,44 @@ def chart_data(at) -> "pd.DataFrame":
     return pa.ipc.open_stream(at.get("vega_lite_chart")[0].proto.data.data).read_pandas()
 
 
-@pytest.fixture
-def large_table(seed_table, tmp_path, monkeypatch):
-    """The page opened on 120 copies of the seeds' recent statements: 2,000-odd happenings,
-    too many marks to draw one by one; one copy's outlet is unknown."""
+def serve_table(table, folder, monkeypatch, store: str) -> None:
+    """Open the page on `table`: from CSV in the memory store, or from Parquet with its
+    happenings view, through DuckDB (as the build writes them)."""
+    from explorer import happening_view
+    from explorer.events import read_table, write_table
+
+    if store == "memory":
+        write_table(table, folder / "table.csv")
+        monkeypatch.setenv("EVENTS_TABLE", str(folder / "table.csv"))
+        monkeypatch.delenv("EVENTS_HAPPENINGS", raising=False)
+    else:
+        write_table(table, folder / "table.parquet")
+        write_table(happening_view.view(read_table(folder / "table.parquet")), folder / "view.parquet")
+        monkeypatch.setenv("EVENTS_TABLE", str(folder / "table.parquet"))
+        monkeypatch.setenv("EVENTS_HAPPENINGS", str(folder / "view.parquet"))
+
+
+def copies_of(seed_table, n: int):
+    """`n` copies of the seeds' recent statements (ids kept apart); the first copy's outlet unknown."""
     import pandas as pd
 
     recent = seed_table[(seed_table.date_start >= "2020") | (seed_table.date_start == "")]
     copies = []
-    for i in range(120):
+    for i in range(n):
         copy = recent.copy()
         for column in ("event_id", "happening_id", "doc_id"):
             copy[column] = copy[column] + f"-{i}"
         copy["source"] = "" if i == 0 else copy["source"]
         copies.append(copy)
-    path = tmp_path / "big.csv"
-    pd.concat(copies).to_csv(path, index=False)
-    monkeypatch.setenv("EVENTS_TABLE", str(path))
+    return recent, pd.concat(copies, ignore_index=True)
+
+
+@pytest.fixture(params=["memory", "duckdb"])
+def large_table(seed_table, tmp_path, monkeypatch, request):
+    """The page opened on 120 copies of the seeds' recent statements: 2,000-odd happenings,
+    too many marks to draw one by one; one copy's outlet is unknown. In each store."""
+    recent, table = copies_of(seed_table, 120)
+    serve_table(table, tmp_path, monkeypatch, request.param)
     return recent
 
 
@@ -427,16 +448,76 @@ def test_passages_come_in_pages_and_the_page_is_in_the_link(large_table):
     assert re.findall(r'id="event-([^"]+)"', passages_html(linked)) == second
 
 
-def test_a_prebuilt_table_with_its_texts_opens_whole_articles(tmp_path, monkeypatch):
+# What the page offers only on a table it holds in memory: a reader's own articles, corrections and actors
+OWN_WORK = ("Corrections and actors of your own", "correction", "Fix a date", "This table holds")
+OWN_WIDGETS = ("Dated statement", "Precision", "Undo a correction", "Name", "Kind")
+
+
+def page_said(at) -> dict:
+    """What a reader sees: every text, notice, chart data, table and widget, with its options
+    (but for `OWN_WORK`)."""
+    import pandas as pd
+
+    frames = [f.value.to_csv() if isinstance(f.value, pd.DataFrame) else str(f.value) for f in at.dataframe]
+    return {
+        "markdown": [m.value for m in at.markdown], "html": [h.proto.body for h in at.get("html")],
+        "caption": [c.value for c in at.caption if not any(w in c.value for w in OWN_WORK)],
+        "info": [i.value for i in at.info],
+        "subheader": [h.value for h in at.subheader], "frames": frames,
+        # sums of fractions, in whichever order a store adds them: compared to a millionth
+        "chart": "" if not at.get("vega_lite_chart") else chart_data(at).round(6).sort_values(
+            ["period", "granularity"] if "period" in chart_data(at) else []).to_csv(index=False),
+        "selectboxes": [(b.label, b.options, b.value) for b in at.selectbox if b.label not in OWN_WIDGETS],
+        "pager": [(n.label, n.value) for n in at.number_input],
+        "sidebar": [h.proto.body for h in at.sidebar.get("html")],
+    }
+
+
+def test_both_stores_show_the_same_page(seed_table, tmp_path, monkeypatch):
+    """The page on the memory store and on DuckDB, in every state a reader reaches: filters,
+    facets, text search, no results, pages, deep links, the table and article views, drawn
+    happenings (the seeds) and counts (120 copies of them). One semantics, one page."""
+    recent, large = copies_of(seed_table, 120)
+    happening = seed_table[seed_table.mention == "August"].iloc[0].happening_id
+    event = seed_table.event_id.iloc[3]
+    doc = seed_table.doc_id.iloc[0]
+    states = [{}, {"actor": ["Alyaksandr Lukashenka"]}, {"source": [seed_table.source.iloc[0]]},
+              {"year": ["2021", "2021"]}, {"precision": ["day"]}, {"q": ["MINSK"]}, {"q": ["nothing holds this"]},
+              {"lanes": ["source"]}, {"lanes": ["none"]}, {"happening": [happening]}, {"event": [event]},
+              {"happening": ["no such happening"]}, {"view": ["Table"]},
+              {"view": ["Table"], "rows": ["dated statement"], "sort": ["source"], "desc": ["true"]},
+              {"view": ["Article"], "doc": [doc]}, {"view": ["Article"], "doc": ["no such article"]}]
+    drawn = {}
+    for name, table, more in (("seeds", seed_table, [{}]), ("large", large, [{"page": ["3"]}, {"doc": [doc + "-7"],
+                                                                                      "view": ["Article"]}])):
+        said = {}
+        for store in ("memory", "duckdb"):
+            folder = tmp_path / f"{name}-{store}"
+            folder.mkdir()
+            serve_table(table, folder, monkeypatch, store)
+            said[store] = [page_said(run(state)) for state in states + more]
+        for state, memory, duck in zip(states + more, said["memory"], said["duckdb"]):
+            for part in memory:
+                assert duck[part] == memory[part], (name, state, part)
+        drawn[name] = any(label == "Go to a happening" for label, _, _ in said["duckdb"][0]["selectboxes"])
+        assert sum(len(page["html"]) for page in said["duckdb"]) > 3 * len(states)  # cards and notices were shown
+    assert drawn == {"seeds": True, "large": False}  # marks drawn one by one; counts
+
+
+@pytest.mark.parametrize("store", ["memory", "duckdb"])
+def test_a_prebuilt_table_with_its_texts_opens_whole_articles(tmp_path, monkeypatch, store):
     import subprocess
     import sys
 
-    table, texts = tmp_path / "big.parquet", tmp_path / "texts.parquet"
+    table, texts, view = tmp_path / "big.parquet", tmp_path / "texts.parquet", tmp_path / "view.parquet"
     built = subprocess.run([sys.executable, "-m", "explorer", "build", str(ROOT / "seeds"), "--out", str(table),
-                            "--texts", str(texts)], capture_output=True, text=True, timeout=300)
+                            "--texts", str(texts), "--happenings", str(view)], capture_output=True, text=True,
+                           timeout=300)
     assert built.returncode == 0 and "5 texts ->" in built.stderr, built.stderr
     monkeypatch.setenv("EVENTS_TABLE", str(table))
     monkeypatch.setenv("EVENTS_TEXTS", str(texts))
+    if store == "duckdb":  # the texts asked one article at a time
+        monkeypatch.setenv("EVENTS_HAPPENINGS", str(view))
     doc = "003_2e4a3ad5c360ce24"
     at = run({"view": ["Article"], "doc": [doc]})
     html = passages_html(at)
@@ -611,3 +692,24 @@ def test_an_upload_without_a_manifest_shows_the_outlet_it_names_itself():
     at.text_input(key="q").input("Losik").run()
     cards = "".join(re.findall(r'<div class="event".*?</details>', passages_html(at), re.S))
     assert "Reuters" in cards
+
+
+def test_a_table_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
+    """A large Parquet table named without its happenings view, or a view that is none: the
+    page says so in one line, with no traceback."""
+    from explorer.store import LARGE_TABLE_ROWS
+
+    from . import big_table
+
+    events, happenings = big_table.write(tmp_path, LARGE_TABLE_ROWS)
+    monkeypatch.setenv("EVENTS_TABLE", str(events))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    [error] = at.error
+    assert "cannot be opened" in error.value and "EVENTS\\_HAPPENINGS" in error.value
+    monkeypatch.setenv("EVENTS_HAPPENINGS", str(events))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and "not a happenings view" in at.error[0].value
+    monkeypatch.setenv("EVENTS_HAPPENINGS", str(happenings))
+    at = run()
+    assert f"of {LARGE_TABLE_ROWS:,} dated statements" in at.markdown[0].value

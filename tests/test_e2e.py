@@ -476,3 +476,40 @@ def test_the_uploads_table_shows_every_fact_without_sideways_scrolling(server, b
     assert table.first.bounding_box()["width"] >= 700
     page.screenshot(path=str(OUTPUT / "e2e-uploads-table.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def duckdb_server(tmp_path_factory):
+    """A server on a generated table of 300,000 statements and its happenings view, asked
+    through DuckDB (tests/big_table.py)."""
+    from . import big_table
+
+    events, happenings = big_table.write(tmp_path_factory.mktemp("duckdb"), 300_000)
+    yield from serve({"EVENTS_TABLE": str(events), "EVENTS_HAPPENINGS": str(happenings)}, "e2e-duckdb-server.log")
+
+
+def test_a_table_asked_through_duckdb_reads_as_any_other(duckdb_server, browser):
+    """Counts, the per-month chart, a bar clicked, pages of cards and the text search, on the
+    real server with the DuckDB store."""
+    page = open_page(browser, f"{duckdb_server}/?q=appeal")
+    expect(page.locator("h3", has_text="statement")).to_have_text(re.compile(r"^[\d,]+ dated statements$"),
+                                                                  timeout=60000)
+    assert "of 300,000 dated statements" in page.locator("[data-testid=stMain] [data-testid=stMarkdown]").first.inner_text()
+    cards = page.locator("div.event")
+    expect(cards).to_have_count(50, timeout=30000)
+    first_page = cards.evaluate_all("els => els.map(e => e.dataset.eventId)")
+    assert all("appeal" in text.lower() for text in cards.all_inner_texts())
+    page.screenshot(path=str(OUTPUT / "e2e-duckdb.png"), full_page=True)
+    bars = page.locator("[data-testid=stVegaLiteChart] svg g.mark-rect path")
+    assert bars.count() > 10  # counts per year (30 years of dates)
+    settle(page)
+    bars.nth(bars.count() // 2).click(force=True)
+    expect(page.locator("h3", has_text="selected on the chart")).to_have_text(
+        re.compile(r"^[\d,]+ dated statements? selected on the chart$"), timeout=30000)
+    assert cards.count() >= 1 and all("appeal" in t.lower() for t in cards.all_inner_texts())
+    page.close()
+    second = open_page(browser, f"{duckdb_server}/?q=appeal&page=2")
+    expect(second.locator("div.event")).to_have_count(50, timeout=30000)
+    ids = second.locator("div.event").evaluate_all("els => els.map(e => e.dataset.eventId)")
+    assert not set(ids) & set(first_page)
+    second.close()

@@ -334,12 +334,12 @@ def test_the_stop_words_are_scikit_learns():
 
 
 def test_the_page_shows_happenings_without_loading_the_grouping():
-    """The view and the catalog the page builds load neither scikit-learn nor SciPy (about
+    """The view and the stores the page opens load neither scikit-learn nor SciPy (about
     0.7 s of the page's first load); the grouping, in the upload workers, does."""
     import subprocess
     import sys
 
-    code = ("import sys, explorer.catalog, explorer.chart, explorer.export, explorer.render, explorer.uploads; "
+    code = ("import sys, explorer.store.memory, explorer.store.duckdb, explorer.chart, explorer.export, explorer.render, explorer.uploads; "
             "print(sorted(m for m in ('sklearn', 'scipy', 'explorer.happenings') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

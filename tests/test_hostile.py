@@ -478,7 +478,7 @@ def test_one_session_never_sees_another_sessions_upload():
         at.text_input(key="q").input("house of").run()
         html = page_html(at)
         assert own in html and other not in html
-    a_csv = export.to_csv(first.session_state["catalog"][1].table)
+    a_csv = export.to_csv(first.session_state["store"][1].table)
     assert b"PRIVATE-A" in a_csv and b"PRIVATE-B" not in a_csv
 
 
@@ -538,7 +538,7 @@ def test_a_session_holds_a_bounded_number_of_files_and_bytes():
 def test_a_hostile_upload_is_read_within_its_bounds():
     name, data = SHAPES["two actors named in one sentence"](16)
     at = upload(app(), [(name, data)])
-    table = at.session_state["catalog"][1].table
+    table = at.session_state["store"][1].table
     rows = table[table.doc_id == "actors"]
     assert len(rows) == 80 and rows.passage.str.len().max() <= MAX_PASSAGE
 
