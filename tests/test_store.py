@@ -221,12 +221,8 @@ MILLION = 1_000_000
 
 @pytest.fixture(scope="module")
 def million(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("million")
-    table, view = big_table.generate(MILLION)
-    events, happenings = folder / "events.parquet", folder / "happenings.parquet"
-    write_table(table, events)
-    write_table(view, happenings)
-    table = read_table(events)
+    events, happenings = big_table.write(tmp_path_factory.mktemp("million"), MILLION)
+    table, view = read_table(events), read_table(happenings)
     duck = DuckDBStore(events, happenings)
     yield duck, table, view, filters.TableIndex(table)
     duck.close()
