@@ -16,7 +16,8 @@ from explorer import chart, collector, corrections, export, filters, render, upl
 from explorer.actors import KINDS, Actor, actor_spans, actors_csv, load_actors
 from explorer.corpus import MAX_DOCUMENT_BYTES, MB, load_folder, safe_name
 from explorer.events import MENTION_COLUMNS, read_table
-from explorer.store import Store, describe_event, describe_happening, document_labels, open_store, table_view
+from explorer.store import (TABLE_COLUMNS, Store, describe_event, describe_happening, document_labels, open_store,
+                            sorted_table, table_view)
 from explorer.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parent
@@ -36,7 +37,6 @@ CORPORA = {
 }
 PAGE_SIZE = 50  # passages a page
 TABLE_PAGE_SIZE = 100  # rows a page of the table view
-TABLE_ROWS = 20_000  # statements the table view sorts at most (the first, by date): more, and it asks to filter
 DOWNLOAD_ROWS = 200_000  # statements a download holds at most (the first, by date)
 ARTICLE_CHOICES = 2_000  # articles the article view lists at most (by label), besides the linked one
 EAGER_DOWNLOAD_ROWS = 2000  # above this, download files are made only when clicked
@@ -484,24 +484,25 @@ with main:
         st.html("".join(data.cards(listed_rows(rows.start, rows.stop), chosen.q, linked_docs, keep)))
     elif view == "Table":
         kind = st.radio("One row a", ["happening", "dated statement"], key="rows", bind="query-params", horizontal=True)
-        table_rows = listed_rows(0, TABLE_ROWS)
-        if total > len(table_rows):
-            st.caption(f"The first {len(table_rows):,} of {total:,} dated statements (by date): filter to sort "
-                       "the others.")
-        frame = table_view(data, kind, table_rows)
-        columns = list(frame.columns)
+        columns = TABLE_COLUMNS[kind]
         sort = st.selectbox("Sort by", columns, index=columns.index("date_start"), key="sort", bind="query-params")
         descending = st.toggle("Descending", key="desc", bind="query-params")
-        frame = frame.sort_values(sort, ascending=not descending, kind="stable", na_position="last",
-                                  key=lambda c: c.where(c != "") if c.dtype == object else c)  # blanks last
-        rows = paged(len(frame), "table-page", TABLE_PAGE_SIZE)
-        st.caption(f"Rows {rows.start + 1}–{rows.stop} of {len(frame):,}. Select rows to read their passages below.")
-        picked_rows = st.dataframe(frame.iloc[rows], hide_index=True, on_select="rerun", selection_mode="multi-row",
+        if listed is None:  # the whole view: sorted and paged by the store
+            _, size = data.table_page(chosen, kind, sort, descending, 0, 0)
+            rows = paged(size, "table-page", TABLE_PAGE_SIZE)
+            page, _ = data.table_page(chosen, kind, sort, descending, rows.start, rows.stop - rows.start)
+        else:
+            frame = sorted_table(table_view(data, kind, listed), sort, descending)
+            size = len(frame)
+            rows = paged(size, "table-page", TABLE_PAGE_SIZE)
+            page = frame.iloc[rows]
+        st.caption(f"Rows {rows.start + 1}–{rows.stop} of {size:,}. Select rows to read their passages below.")
+        picked_rows = st.dataframe(page, hide_index=True, on_select="rerun", selection_mode="multi-row",
                                    key="table-rows", width="stretch")
-        chosen_rows = frame.iloc[rows].iloc[picked_rows.selection.rows] if picked_rows and picked_rows.selection.rows else None
+        chosen_rows = page.iloc[picked_rows.selection.rows] if picked_rows and picked_rows.selection.rows else None
         if chosen_rows is not None and len(chosen_rows):
             selected = (data.mentions_of(list(chosen_rows["happening_id"])) if kind == "happening"
-                        else table_rows.loc[chosen_rows.index])
+                        else data.events_by_id(list(chosen_rows["event_id"])))
             st.subheader(render.plural(len(selected), "passage") + " of the selected rows")
             st.html("".join(data.cards(selected.iloc[:PAGE_SIZE], chosen.q, linked_docs, keep)))
     else:

@@ -446,11 +446,8 @@ def average_linkage(n: int, i: np.ndarray, j: np.ndarray, chance: np.ndarray, th
         negative, a, b = heapq.heappop(heap)
         if parent[a] != a or parent[b] != b or b not in links[a]:
             continue
-        mean = links[a][b] / (size[a] * size[b])
-        if not math.isclose(mean, -negative):  # the groups changed since: file it anew
-            if mean >= threshold:
-                heapq.heappush(heap, (-mean, a, b))
-            continue
+        if not math.isclose(links[a][b] / (size[a] * size[b]), -negative):
+            continue  # the groups changed since, and their link was filed anew then (below)
         if len(links[a]) < len(links[b]):
             a, b = b, a  # the group with fewer links joins the other
         parent[b] = a

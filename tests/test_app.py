@@ -458,7 +458,7 @@ def page_said(at) -> dict:
     (but for `OWN_WORK`)."""
     import pandas as pd
 
-    frames = [f.value.to_csv() if isinstance(f.value, pd.DataFrame) else str(f.value) for f in at.dataframe]
+    frames = [f.value.to_csv(index=False) if isinstance(f.value, pd.DataFrame) else str(f.value) for f in at.dataframe]
     return {
         "markdown": [m.value for m in at.markdown], "html": [h.proto.body for h in at.get("html")],
         "caption": [c.value for c in at.caption if not any(w in c.value for w in OWN_WORK)],
@@ -486,10 +486,16 @@ def test_both_stores_show_the_same_page(seed_table, tmp_path, monkeypatch):
               {"lanes": ["source"]}, {"lanes": ["none"]}, {"happening": [happening]}, {"event": [event]},
               {"happening": ["no such happening"]}, {"view": ["Table"]},
               {"view": ["Table"], "rows": ["dated statement"], "sort": ["source"], "desc": ["true"]},
+              {"view": ["Table"], "sort": ["outlets"], "desc": ["true"]}, {"view": ["Table"], "sort": ["what"]},
+              {"view": ["Table"], "rows": ["dated statement"], "sort": ["corrected"], "desc": ["true"]},
+              {"view": ["Table"], "happening": [happening], "rows": ["dated statement"], "sort": ["mention"]},
+              {"view": ["Table"], "q": ["minsk"], "sort": ["sources"]},
               {"view": ["Article"], "doc": [doc]}, {"view": ["Article"], "doc": ["no such article"]}]
     drawn = {}
-    for name, table, more in (("seeds", seed_table, [{}]), ("large", large, [{"page": ["3"]}, {"doc": [doc + "-7"],
-                                                                                      "view": ["Article"]}])):
+    for name, table, more in (("seeds", seed_table, [{}]), ("large", large, [
+            {"page": ["3"]}, {"doc": [doc + "-7"], "view": ["Article"]},
+            {"view": ["Table"], "table-page": ["7"], "rows": ["dated statement"], "sort": ["published"]},
+            {"view": ["Table"], "table-page": ["4"], "sort": ["mentions"], "desc": ["true"]}])):
         said = {}
         for store in ("memory", "duckdb"):
             folder = tmp_path / f"{name}-{store}"

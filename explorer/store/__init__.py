@@ -84,6 +84,15 @@ class Store(Protocol):
     def documents(self, limit: int | None = None) -> pd.DataFrame:
         """The documents, one row each (`document_labels`), the first `limit` by label."""
 
+    def table_page(self, f: Filters, kind: str, sort: str, descending: bool, offset: int,
+                   limit: int) -> tuple[pd.DataFrame, int]:
+        """The table view over the whole view (`TABLE_COLUMNS[kind]`: its happenings, resolved or
+        not, or its statements), sorted by `sort` (`sorted_table`): `limit` rows from `offset`,
+        and how many rows the whole table view has."""
+
+    def events_by_id(self, ids: list[str]) -> pd.DataFrame:
+        """The statements with these ids, in table order (unknown ids left out)."""
+
     def cards(self, rows: pd.DataFrame, query: str = "", linked_docs=None, keep: str = "") -> list[str]:
         """Passage cards (HTML, `render.passage_card`) of statements this store returned, the
         text search's hits marked; `linked_docs`: the documents whose article a card may link
@@ -128,6 +137,16 @@ def table_view(store: Store, kind: str, rows: pd.DataFrame) -> pd.DataFrame:
     return rows[TABLE_COLUMNS[kind]]
 
 
+def sorted_table(frame: pd.DataFrame, sort: str, descending: bool) -> pd.DataFrame:
+    """The table view's rows by one column: text in code-point order with blank cells last
+    either way, ties in the order the rows came (`Store.table_page` sorts so too)."""
+    if sort not in frame.columns:
+        raise ValueError(f"no column {sort!r} to sort by")
+    text = pd.api.types.is_string_dtype(frame[sort]) or frame[sort].dtype == object
+    return frame.sort_values(sort, ascending=not descending, kind="stable", na_position="last",
+                             key=(lambda c: c.where(c != "")) if text else None)
+
+
 LARGE_TABLE_ROWS = 250_000  # from this many statements on, a table is not held in memory
 
 
@@ -146,12 +165,13 @@ def open_store(events: str | Path, happenings: str | Path | None = None) -> Stor
     if happenings is not None:
         raise ValueError(f"{path.name}: a table is read with its happenings view from Parquet only "
                          "(explorer build ... --out table.parquet --happenings view.parquet)")
+    from ..events import read_table
+
     if parquet:
-        from .duckdb import parquet_rows
+        from .duckdb import parquet_files, parquet_rows
 
         if parquet_rows(path) >= LARGE_TABLE_ROWS:
             raise ValueError(f"{path.name}: a table of {LARGE_TABLE_ROWS:,} statements or more is read with its "
                              "happenings view (explorer build ... --happenings view.parquet; EVENTS_HAPPENINGS)")
-    from ..events import read_table
-
+        return MemoryStore(pd.concat([read_table(f) for f in parquet_files(path)], ignore_index=True))
     return MemoryStore(read_table(path))

@@ -25,7 +25,7 @@ from ..events import COLUMNS
 from ..filters import FOLDS, PRECISION_ORDER, Filters, Options, search_key, selected_ranges
 from ..happening_view import VIEW_COLUMNS
 from .. import render
-from . import Counts, document_labels
+from . import TABLE_COLUMNS, Counts, document_labels
 
 MEMORY_LIMIT = "1GB"  # DuckDB's own, per store: beyond it, it spills to disk or says no
 THREADS = 2
@@ -46,7 +46,8 @@ def _kept(question):
     """A question whose answers the store keeps (`DuckDBStore._remembered`)."""
     @functools.wraps(question)
     def asked(self, *args, **kwargs):
-        return self._remembered((question.__name__, args, tuple(sorted(kwargs.items()))),
+        key = tuple(tuple(a) if isinstance(a, list) else a for a in args)  # ids come as lists
+        return self._remembered((question.__name__, key, tuple(sorted(kwargs.items()))),
                                 lambda: question(self, *args, **kwargs))
     return asked
 
@@ -64,6 +65,11 @@ def parquet_files(path: Path) -> list[str]:
 def parquet_rows(path: Path) -> int:
     """Rows in a Parquet file or folder, from the files' footers (no row is read)."""
     return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
+
+
+def repr_column(name: str) -> str:
+    """A column's name as SQL (the names are the project's own: quoted, never a reader's)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(files: list[str]) -> str:
@@ -122,6 +128,8 @@ class DuckDBStore:
             CREATE VIEW hv AS SELECT * EXCLUDE (filename, file_row_number),
                 filename AS _file, file_row_number AS _row
             FROM read_parquet({_literal(parquet_files(Path(happenings)))}, filename = true, file_row_number = true)""")
+        self._types = {view: {name: kind for (name, kind, *_) in self._all(f"DESCRIBE {view}")}
+                       for view in ("ev", "hv")}
         missing = set(COLUMNS) - set(self._columns("ev"))
         if missing:
             raise ValueError(f"{Path(events).name}: not an events table (no {', '.join(sorted(missing))})")
@@ -184,7 +192,7 @@ class DuckDBStore:
             return cur.execute(sql, list(params)).df()
 
     def _columns(self, view: str) -> list[str]:
-        return [name for (name, *_) in self._all(f"DESCRIBE {view}")]
+        return list(self._types[view])
 
     @staticmethod
     def _where(f: Filters, skip: str = "") -> tuple[str, list]:
@@ -210,8 +218,8 @@ class DuckDBStore:
             params.append(search_key(f.q))
         return " AND ".join(parts), params
 
-    _EVENTS = ", ".join(f'"{c}"' for c in COLUMNS)
-    _VIEW = ", ".join(f'"{c}"' for c in VIEW_COLUMNS)
+    _EVENTS = ", ".join(repr_column(c) for c in COLUMNS)
+    _VIEW = ", ".join(repr_column(c) for c in VIEW_COLUMNS)
 
     # --- the questions (explorer.store.Store) -------------------------------------------------
 
@@ -304,6 +312,7 @@ class DuckDBStore:
         return self._frame(f"SELECT {self._VIEW} FROM hv WHERE {shown} ORDER BY _file, _row"
                            + (" LIMIT ?" if limit is not None else ""), params + ([limit] if limit is not None else []))
 
+    @_kept
     def happening_rows(self, ids: list[str]) -> pd.DataFrame:
         return self._frame(f"SELECT {self._VIEW} FROM hv WHERE happening_id IN (SELECT unnest(?::VARCHAR[])) "
                            "ORDER BY _file, _row", [list(ids)])
@@ -334,6 +343,30 @@ class DuckDBStore:
     def document(self, doc_id: str) -> pd.DataFrame:
         return self._frame(f"SELECT {self._EVENTS} FROM ev WHERE doc_id = ? ORDER BY _file, _row", [doc_id])
 
+    @_kept
+    def table_page(self, f: Filters, kind: str, sort: str, descending: bool, offset: int,
+                   limit: int) -> tuple[pd.DataFrame, int]:
+        columns = TABLE_COLUMNS[kind]
+        if sort not in columns:
+            raise ValueError(f"no column {sort!r} to sort by")
+        where, params = self._where(f)
+        if kind == "happening":
+            source = "hv" + ("" if where == "TRUE" else f" WHERE happening_id IN (SELECT happening_id FROM ev WHERE {where})")
+        else:
+            source = f"ev WHERE {where}"
+        text = self._types["hv" if kind == "happening" else "ev"][sort] == "VARCHAR"
+        # blank text last either way, ties in table order: as sorted_table sorts in memory
+        order = (f'"{sort}" = \'\', ' if text else "") + f'"{sort}"{" DESC" if descending else ""}, _file, _row'
+        (total,) = self._one(f"SELECT count(*) FROM {source}", params)
+        page = self._frame(f"SELECT {', '.join(repr_column(c) for c in columns)} FROM {source} "
+                           f"ORDER BY {order} LIMIT ? OFFSET ?", params + [limit, offset])
+        return page, int(total)
+
+    def events_by_id(self, ids: list[str]) -> pd.DataFrame:
+        return self._frame(f"SELECT {self._EVENTS} FROM ev WHERE event_id IN (SELECT unnest(?::VARCHAR[])) "
+                           "ORDER BY _file, _row", [list(ids)])
+
+    @_kept
     def documents(self, limit: int | None = None) -> pd.DataFrame:
         firsts = self._frame("SELECT DISTINCT ON (doc_id) doc_id, title, source, published FROM ev "
                              "ORDER BY doc_id, _file, _row")

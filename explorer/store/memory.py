@@ -107,6 +107,16 @@ class MemoryStore:
 
         return document_labels(self.table.drop_duplicates("doc_id")).iloc[:limit]
 
+    def table_page(self, f: Filters, kind: str, sort: str, descending: bool, offset: int,
+                   limit: int) -> tuple[pd.DataFrame, int]:
+        from . import sorted_table, table_view
+
+        frame = sorted_table(table_view(self, kind, self.events(f)), sort, descending)
+        return frame.iloc[offset:offset + limit], len(frame)
+
+    def events_by_id(self, ids: list[str]) -> pd.DataFrame:
+        return self.table.iloc[sorted({self._position[e] for e in ids if e in self._position})]
+
     def cards(self, rows: pd.DataFrame, query: str = "", linked_docs=None, keep: str = "") -> list[str]:
         out = []
         for i, row in zip(rows.index.tolist(), rows.itertuples(index=False)):
