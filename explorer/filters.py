@@ -386,16 +386,21 @@ def selected_events(table: pd.DataFrame, selection: dict | None) -> pd.DataFrame
     return table[keep]
 
 
-def relax_hints(table: pd.DataFrame | TableIndex, f: Filters) -> list[str]:
-    """For an empty view: how many events each filter, dropped alone, would let through."""
+def relax_hints(table, f: Filters) -> list[str]:
+    """For an empty view: how many events each filter, dropped alone, would let through.
+    `table`: the events table, its `TableIndex`, or a function counting a view's statements
+    (a store's)."""
+    if callable(table):
+        count = table
+    else:
+        index = table if isinstance(table, TableIndex) else TableIndex(table)
+        count = lambda view: int(index.mask(view).sum())  # noqa: E731
     labels = {"actors": "the actor filter", "sources": "the source filter", "years": "the year range",
               "precision": "the precision filter", "q": "the text search"}
     hints = []
     for name, label in labels.items():
         if getattr(f, name):
-            empty = None if name == "years" else ("" if name == "q" else ())
-            index = table if isinstance(table, TableIndex) else TableIndex(table)
-            n = int(index.mask(replace(f, **{name: empty})).sum())
+            n = count(replace(f, **{name: None if name == "years" else ("" if name == "q" else ())}))
             if n:
                 hints.append(f"Without {label}, {n} would.")
     return hints or ["Clear the filters to see every event."]

@@ -3,15 +3,15 @@
 One interface (`Store`), two members:
 
 - `memory.MemoryStore`: the table in memory, each filter's answer precomputed per value
-  (`catalog.Catalog`, `filters.TableIndex`); the fastest answers, for tables that fit.
+  (`filters.TableIndex`), its happenings view built once; the fastest answers, for tables that fit.
 - `duckdb.DuckDBStore`: DuckDB over the Parquet files the build writes (the events table and
   its happenings view), asked for exactly what is shown; for tables too large to hold.
 
 Both give the same answers to the same questions (tests/test_store.py runs every question on
 both and compares them). A question is asked with a `filters.Filters` value: within a filter
 any chosen value passes, and a row must pass every filter (actors named in the passage;
-outlet; years the date's span meets; precision; the text search, a case-insensitive
-substring of the passage, compared in lower case).
+outlet; years the date's span meets; precision; the text search, a substring of the passage
+compared folded, `filters.fold`).
 """
 
 from __future__ import annotations

@@ -22,14 +22,14 @@ import pyarrow.parquet as pq
 
 from ..actors import SEPARATOR
 from ..events import COLUMNS
-from ..filters import FOLDS, PRECISION_ORDER, Filters, Options, search_key, selected_ranges
+from ..filters import FOLDS, PRECISION_ORDER, Filters, Options, TableIndex, relax_hints, search_key, selected_ranges
 from ..happening_view import VIEW_COLUMNS
 from .. import render
 from . import TABLE_COLUMNS, Counts, document_labels
 
 MEMORY_LIMIT = "1GB"  # DuckDB's own, per store: beyond it, it spills to disk or says no
 THREADS = 2
-SPREAD_MONTHS = 36  # as filters.TableIndex.SPREAD_MONTHS
+SPREAD_MONTHS = TableIndex.SPREAD_MONTHS  # a longer span counts at its start alone
 KEPT_ANSWERS = 512  # answers kept, the least recently asked dropped first
 KEPT_FRAME_ROWS = 5_000  # an answer with more rows than this is asked again when wanted again
 KEPT_ROWS = 100_000  # rows of all kept answers together (tens of megabytes whatever readers ask)
@@ -248,16 +248,7 @@ class DuckDBStore:
 
     @_kept
     def relax_hints(self, f: Filters) -> list[str]:
-        labels = {"actors": "the actor filter", "sources": "the source filter", "years": "the year range",
-                  "precision": "the precision filter", "q": "the text search"}
-        hints = []
-        for name, label in labels.items():
-            if getattr(f, name):
-                where, params = self._where(f, name)
-                (n,) = self._one(f"SELECT count(*) FROM ev WHERE {where}", params)
-                if n:
-                    hints.append(f"Without {label}, {n} would.")
-        return hints or ["Clear the filters to see every event."]
+        return relax_hints(lambda view: self.counts(view).statements, f)
 
     @_kept
     def period_counts(self, f: Filters) -> tuple[pd.DataFrame, str]:

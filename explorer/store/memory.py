@@ -18,7 +18,7 @@ import pandas as pd
 from .. import filters, happening_view, render
 from ..actors import SEPARATOR
 from ..filters import Filters
-from . import Counts
+from . import Counts, document_labels, sorted_table, table_view
 
 MAX_KEPT_CARDS = 20_000  # then the kept cards are dropped and rendered again as needed
 
@@ -103,14 +103,10 @@ class MemoryStore:
         return self.table[self.table["doc_id"] == doc_id]
 
     def documents(self, limit: int | None = None) -> pd.DataFrame:
-        from . import document_labels
-
         return document_labels(self.table.drop_duplicates("doc_id")).iloc[:limit]
 
     def table_page(self, f: Filters, kind: str, sort: str, descending: bool, offset: int,
                    limit: int) -> tuple[pd.DataFrame, int]:
-        from . import sorted_table, table_view
-
         frame = sorted_table(table_view(self, kind, self.events(f)), sort, descending)
         return frame.iloc[offset:offset + limit], len(frame)
 
