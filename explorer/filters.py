@@ -112,7 +112,6 @@ class TableIndex:
         self.month_index = np.where(self.resolved, first.fillna(0).to_numpy() * 12 + month - 1, -1).astype(np.int64)
         self.last_month = pd.to_numeric(table["date_end"].str[5:7], errors="coerce").fillna(1).to_numpy().astype(np.int64)
         self._spread_cache = None
-        self.actor_lanes = (table["actors"].str.count(re.escape(SEPARATOR)) + 1).to_numpy()  # "" is one lane
         self._last: tuple[Filters, dict] | None = None
         self._text = None
         self._searches: dict[str, np.ndarray] = {}
@@ -166,11 +165,6 @@ class TableIndex:
 
     def apply(self, f: Filters) -> pd.DataFrame:
         return self.table[self.mask(f)]
-
-    def marks(self, mask: np.ndarray, lanes: str) -> int:
-        """How many marks the chart would draw: one per event and lane."""
-        drawn = mask & self.resolved
-        return int(self.actor_lanes[drawn].sum() if lanes == "actor" else drawn.sum())
 
     SPREAD_MONTHS = 36  # a span this long or shorter counts a share in each of its months; a longer one at its start
 
