@@ -440,14 +440,29 @@ def average_linkage(n: int, i: np.ndarray, j: np.ndarray, chance: np.ndarray, th
         links[b][a] = links[a][b]
     size = [1] * n
     parent = list(range(n))
-    heap = [(-p, a, b) for a in range(n) for b, p in links[a].items() if a < b and p >= threshold]
-    heapq.heapify(heap)
-    while heap:
-        negative, a, b = heapq.heappop(heap)
+    # the first links come sorted (in the heap's order: highest mean, then items), and the
+    # heap holds only those filed later: a sorted start is read in order, not sifted
+    first = [(-p, a, b) for a in range(n) for b, p in links[a].items() if a < b and p >= threshold]
+    first.sort()
+    first.reverse()  # popped from the end
+    heap: list[tuple[float, int, int]] = []
+    # A join only lowers the mean link of the joined group with a neighbour of one side alone
+    # (the group grew, the links did not), so those entries are left in the heap too high and
+    # filed anew at their true mean when they come up; only a neighbour of the side that
+    # joined can have a higher mean and is filed at once. Each item is thus filed again only
+    # when its group joins a larger one: a log factor, not once per join of its group.
+    while heap or first:
+        if first and (not heap or first[-1] <= heap[0]):
+            negative, a, b = first.pop()
+        else:
+            negative, a, b = heapq.heappop(heap)
         if parent[a] != a or parent[b] != b or b not in links[a]:
             continue
-        if not math.isclose(links[a][b] / (size[a] * size[b]), -negative):
-            continue  # the groups changed since, and their link was filed anew then (below)
+        mean = links[a][b] / (size[a] * size[b])
+        if not math.isclose(mean, -negative):
+            if mean < -negative and mean >= threshold:
+                heapq.heappush(heap, (-mean, a, b))  # filed too high: file it at its true mean
+            continue  # (filed too low: its fresh entry came first)
         if len(links[a]) < len(links[b]):
             a, b = b, a  # the group with fewer links joins the other
         parent[b] = a
@@ -458,11 +473,10 @@ def average_linkage(n: int, i: np.ndarray, j: np.ndarray, chance: np.ndarray, th
                 del links[c][b]
                 links[a][c] = links[a].get(c, 0.0) + weight
                 links[c][a] = links[a][c]
+                mean = links[a][c] / (size[a] * size[c])
+                if mean >= threshold:
+                    heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
         links[b] = {}
-        for c, weight in links[a].items():
-            mean = weight / (size[a] * size[c])
-            if mean >= threshold:
-                heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
     out = np.empty(n, dtype=np.int64)
     for item in range(n):
         root = item
