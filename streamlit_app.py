@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent
 # `python -m explorer build ... --out big.parquet [--happenings view.parquet] [--texts texts.parquet]`
 # and named in EVENTS_TABLE (EVENTS_HAPPENINGS: its happenings view, needed from
 # store.LARGE_TABLE_ROWS statements on; EVENTS_TEXTS, for reading whole articles).
-BUILT_TABLE = os.environ.get("EVENTS_TABLE")
-BUILT_HAPPENINGS = os.environ.get("EVENTS_HAPPENINGS")
-BUILT_TEXTS = os.environ.get("EVENTS_TEXTS")
+BUILT_TABLE = os.environ.get("EVENTS_TABLE") or None  # set but empty is not set, as in a shell
+BUILT_HAPPENINGS = os.environ.get("EVENTS_HAPPENINGS") or None
+BUILT_TEXTS = os.environ.get("EVENTS_TEXTS") or None
 # The example corpora a reader can open (`?corpus=`; the seeds when the URL names none):
 # their tables built with `python -m explorer build`, and the folders of their texts.
 CORPORA = {

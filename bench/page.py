@@ -105,13 +105,15 @@ def big_table(events: int) -> Path:
 
 
 class Server:
-    def __init__(self, table: Path | None = None, script: Path = ROOT / "streamlit_app.py", extra=()):
+    def __init__(self, table: Path | None = None, script: Path = ROOT / "streamlit_app.py", extra=(),
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        extra_env, env = env, {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         env.pop("EVENTS_TABLE", None)  # the seeds unless a table is given (AppTest's runs set it in this process)
         if table:
             env["EVENTS_TABLE"] = str(table)
+        env.update(extra_env or {})
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
              str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true", *extra],

@@ -719,3 +719,17 @@ def test_a_table_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENTS_HAPPENINGS", str(happenings))
     at = run()
     assert f"of {LARGE_TABLE_ROWS:,} dated statements" in at.markdown[0].value
+
+
+def test_a_variable_set_empty_is_not_set(monkeypatch):
+    """`EVENTS_HAPPENINGS= EVENTS_TEXTS= streamlit run ...` as a shell user writes it: a CSV
+    table opens in memory as if neither were named (no "Parquet only" refusal)."""
+    monkeypatch.setenv("EVENTS_TABLE", str(ROOT / "data" / "events.csv"))
+    monkeypatch.setenv("EVENTS_HAPPENINGS", "")
+    monkeypatch.setenv("EVENTS_TEXTS", "")
+    at = run()
+    assert not at.error
+    from explorer.events import read_table
+
+    rows = len(read_table(ROOT / "data" / "events.csv"))
+    assert f"of {rows:,} dated statements" in at.markdown[0].value

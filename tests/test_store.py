@@ -331,3 +331,42 @@ def test_the_table_view_sorts_and_pages_alike(stores):
     ids = list(memory.events(Filters())["event_id"].iloc[[9, 2, 5]]) + ["no such event"]
     same_frame(duck.events_by_id(ids), memory.events_by_id(ids))
     assert len(memory.events_by_id(ids)) == 3
+
+
+def test_a_search_is_read_once_and_its_rows_kept_within_bounds(stores, tmp_path, monkeypatch):
+    """A text search scans the passages once; the counting questions then ask for the rows it
+    matched. At most KEPT_SEARCHES searches are kept, none matching more than KEPT_MATCHES
+    statements (such a search scans each time), and a folder of parts always scans: the answers
+    are the memory store's in each case."""
+    from explorer.store import duckdb as duck_module
+
+    memory, duck = stores
+    monkeypatch.setattr(duck_module, "KEPT_SEARCHES", 2)
+    monkeypatch.setattr(duck_module, "KEPT_ANSWERS", 0)  # every question asked afresh
+    common = Filters(q="e")
+    monkeypatch.setattr(duck_module, "KEPT_MATCHES", memory.counts(common).statements - 1)
+    for f in [Filters(q="minsk"), common, Filters(q="court"), Filters(q="minsk"), Filters(q="minsk", years=(2020, 2021))]:
+        assert duck.counts(f) == memory.counts(f), f
+        assert duck.facet_counts(f) == memory.facet_counts(f), f
+        assert duck.marks(f, "actor") == memory.marks(f, "actor"), f
+        same_frame(duck.happenings(f), memory.happenings(f))
+        assert np.allclose(sorted(duck.period_counts(f)[0]["events"]), sorted(memory.period_counts(f)[0]["events"]))
+        assert len(duck._searches) <= 2
+        if f is common:
+            assert duck._searches["e"] is None  # too common: not kept
+    assert list(duck._searches) == ["court", "minsk"]  # the last two asked
+    assert duck._searches["minsk"].num_rows == memory.counts(Filters(q="minsk")).statements
+    # a folder of parts: the same answers, no rows kept
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    table = memory.events(Filters())
+    write_table(table.iloc[: len(table) // 2], parts / "part-0.parquet")
+    write_table(table.iloc[len(table) // 2:], parts / "part-1.parquet")
+    write_table(happening_view.view(table), tmp_path / "view.parquet")
+    folder = DuckDBStore(parts, tmp_path / "view.parquet")
+    try:
+        for f in [Filters(q="minsk"), Filters(q="court", sources=tuple(memory.opts.sources[:2]))]:
+            assert folder.counts(f) == memory.counts(f) and folder.facet_counts(f) == memory.facet_counts(f), f
+        assert not folder._searches
+    finally:
+        folder.close()

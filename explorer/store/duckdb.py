@@ -14,10 +14,12 @@ import copy
 import functools
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..actors import SEPARATOR
@@ -33,6 +35,15 @@ SPREAD_MONTHS = TableIndex.SPREAD_MONTHS  # a longer span counts at its start al
 KEPT_ANSWERS = 512  # answers kept, the least recently asked dropped first
 KEPT_FRAME_ROWS = 5_000  # an answer with more rows than this is asked again when wanted again
 KEPT_ROWS = 100_000  # rows of all kept answers together (tens of megabytes whatever readers ask)
+# A text search reads every passage (at 5M statements, half a second a question, and a view
+# asks six): the places of the statements a search matched are found once and kept, and the
+# counting questions ask for those places instead. Kept for the last few searches, each of at
+# most KEPT_MATCHES statements (some 12 bytes each); a search matching more scans each time.
+KEPT_SEARCHES = 4
+KEPT_MATCHES = 1_000_000
+FOLDED_PASSAGE = "lower(passage)"  # the passage as the text search compares it: as filters.fold
+for _letter, _into in FOLDS:
+    FOLDED_PASSAGE = f"replace({FOLDED_PASSAGE}, '{_letter}', '{_into}')"
 
 
 def _rows(answer) -> int:
@@ -117,13 +128,15 @@ class DuckDBStore:
         self._lock = threading.Lock()  # creating cursors, the kept answers
         self._answers: OrderedDict[tuple, object] = OrderedDict()
         self._kept_rows = 0
+        self._searches: OrderedDict[str, object] = OrderedDict()  # search key: its rows (a pyarrow table) or None
+        self._files = parquet_files(Path(events))
         # `_pos`: the row's place in the table (file, then row in file): the table's order
         self._con.execute(f"""
             CREATE VIEW ev AS SELECT * EXCLUDE (filename, file_row_number),
                 filename AS _file, file_row_number AS _row,
                 TRY_CAST(substr(date_start, 1, 4) AS BIGINT) AS _first_year,
                 TRY_CAST(substr(date_end, 1, 4) AS BIGINT) AS _last_year
-            FROM read_parquet({_literal(parquet_files(Path(events)))}, filename = true, file_row_number = true)""")
+            FROM read_parquet({_literal(self._files)}, filename = true, file_row_number = true)""")
         self._con.execute(f"""
             CREATE VIEW hv AS SELECT * EXCLUDE (filename, file_row_number),
                 filename AS _file, file_row_number AS _row
@@ -180,15 +193,21 @@ class DuckDBStore:
         with self._lock:
             return self._con.cursor()
 
-    def _all(self, sql: str, params=()) -> list[tuple]:
+    def _all(self, sql: str, params=(), tables=None) -> list[tuple]:
+        """The rows of `sql`; `tables`: name -> pyarrow table, seen by this query alone (a cursor's
+        own: another session's question never sees it go)."""
         with self._cursor() as cur:
+            for name, table in (tables or {}).items():
+                cur.register(name, table)
             return cur.execute(sql, list(params)).fetchall()
 
-    def _one(self, sql: str, params=()) -> tuple:
-        return self._all(sql, params)[0]
+    def _one(self, sql: str, params=(), tables=None) -> tuple:
+        return self._all(sql, params, tables)[0]
 
-    def _frame(self, sql: str, params=()) -> pd.DataFrame:
+    def _frame(self, sql: str, params=(), tables=None) -> pd.DataFrame:
         with self._cursor() as cur:
+            for name, table in (tables or {}).items():
+                cur.register(name, table)
             return cur.execute(sql, list(params)).df()
 
     def _columns(self, view: str) -> list[str]:
@@ -211,12 +230,40 @@ class DuckDBStore:
             parts.append("list_contains(?::VARCHAR[], granularity)")
             params.append(list(f.precision))
         if f.q.strip() and skip != "q":
-            folded = "lower(passage)"
-            for letter, into in FOLDS:  # as filters.fold
-                folded = f"replace({folded}, '{letter}', '{into}')"
-            parts.append(f"contains({folded}, ?)")
+            parts.append(f"contains({FOLDED_PASSAGE}, ?)")
             params.append(search_key(f.q))
         return " AND ".join(parts), params
+
+    def _counted(self, f: Filters, skip: str = "") -> tuple[str, list, dict]:
+        """`_where` for the questions that count (no order kept): a text search as the places it
+        matched (`KEPT_SEARCHES`), with the tables the condition names."""
+        if not f.q.strip() or skip == "q":
+            return (*self._where(f, skip), {})
+        places = self._places(search_key(f.q))
+        if places is None:
+            return (*self._where(f, skip), {})
+        where, params = self._where(replace(f, q=""), skip)
+        return f"{where} AND _row IN (SELECT _row FROM matched)", params, {"matched": places}
+
+    def _places(self, key: str):
+        """The rows (`_row`) of the statements whose passage holds `key`, as a pyarrow table; None
+        when more than KEPT_MATCHES do, or the table is a folder of parts (a row is then a part
+        and a row in it: twice the memory, kept for one file, the build's)."""
+        if len(self._files) != 1:
+            return None
+        with self._lock:
+            if key in self._searches:
+                self._searches.move_to_end(key)
+                return self._searches[key]
+        with self._cursor() as cur:  # no LIMIT: it would make the scan keep order, twice as slow
+            found = cur.execute(f"SELECT _row FROM ev WHERE contains({FOLDED_PASSAGE}, ?)", [key]).fetchnumpy()["_row"]
+        found = pa.table({"_row": found}) if len(found) <= KEPT_MATCHES else None
+        with self._lock:
+            self._searches[key] = found
+            self._searches.move_to_end(key)
+            while len(self._searches) > KEPT_SEARCHES:
+                self._searches.popitem(last=False)
+        return found
 
     _EVENTS = ", ".join(repr_column(c) for c in COLUMNS)
     _VIEW = ", ".join(repr_column(c) for c in VIEW_COLUMNS)
@@ -225,25 +272,26 @@ class DuckDBStore:
 
     @_kept
     def counts(self, f: Filters) -> Counts:
-        where, params = self._where(f)
+        where, params, tables = self._counted(f)
         statements, documents, undated = self._one(
             f"SELECT count(*), count(DISTINCT doc_id), count(*) FILTER (_first_year IS NULL) FROM ev WHERE {where}",
-            params)
+            params, tables)
         (happenings,) = self._one(
             f"SELECT count(*) FROM hv WHERE date_start != '' AND happening_id IN "
-            f"(SELECT happening_id FROM ev WHERE {where})", params)
+            f"(SELECT happening_id FROM ev WHERE {where})", params, tables)
         return Counts(int(statements), int(documents), int(happenings), int(undated))
 
     @_kept
     def facet_counts(self, f: Filters) -> dict[str, dict[str, int]]:
         out = {}
-        where, params = self._where(f, "actors")
+        where, params, tables = self._counted(f, "actors")
         out["actors"] = dict(self._all(
             f"SELECT name, count(*) FROM (SELECT unnest(string_split(actors, '{SEPARATOR}')) AS name FROM ev "
-            f"WHERE {where}) WHERE name != '' GROUP BY name", params))
+            f"WHERE {where}) WHERE name != '' GROUP BY name", params, tables))
         for facet, column in (("sources", "source"), ("precision", "granularity")):
-            where, params = self._where(f, facet)
-            out[facet] = dict(self._all(f"SELECT {column}, count(*) FROM ev WHERE {where} GROUP BY {column}", params))
+            where, params, tables = self._counted(f, facet)
+            out[facet] = dict(self._all(f"SELECT {column}, count(*) FROM ev WHERE {where} GROUP BY {column}", params,
+                                        tables))
         return {facet: {value: int(n) for value, n in counts.items()} for facet, counts in out.items()}
 
     @_kept
@@ -252,7 +300,7 @@ class DuckDBStore:
 
     @_kept
     def period_counts(self, f: Filters) -> tuple[pd.DataFrame, str]:
-        where, params = self._where(f)
+        where, params, tables = self._counted(f)
         # rows alike in (precision, first month, months) are counted together before they are
         # spread over their months: the spread costs per kind of span, not per row
         rows = self._all(f"""
@@ -267,7 +315,7 @@ class DuckDBStore:
                 SELECT granularity, first_month, CASE WHEN months > {SPREAD_MONTHS} THEN 1 ELSE months END AS months,
                     count(*) AS n FROM spans GROUP BY ALL)
             SELECT granularity, first_month + k AS month, sum(n / months) AS events
-            FROM kinds, range(months) AS r(k) GROUP BY ALL""", params)
+            FROM kinds, range(months) AS r(k) GROUP BY ALL""", params, tables)
         if not rows:
             return pd.DataFrame({"period": [], "granularity": [], "events": []}), "month"
         months = [m for _, m, _ in rows]
@@ -281,27 +329,28 @@ class DuckDBStore:
         return (pd.DataFrame({"period": labels, "granularity": [g for (_, g), _ in kept],
                               "events": [v for _, v in kept]}), "year" if by_year else "month")
 
-    def _shown(self, f: Filters) -> tuple[str, list]:
-        """The resolved happenings with a statement in the view, as a condition on `hv`."""
-        where, params = self._where(f)
+    def _shown(self, f: Filters) -> tuple[str, list, dict]:
+        """The resolved happenings with a statement in the view, as a condition on `hv` (and the
+        tables it names)."""
+        where, params, tables = self._counted(f)
         if where == "TRUE":  # every happening has a statement in the table
-            return "date_start != ''", []
-        return f"date_start != '' AND happening_id IN (SELECT happening_id FROM ev WHERE {where})", params
+            return "date_start != ''", [], {}
+        return f"date_start != '' AND happening_id IN (SELECT happening_id FROM ev WHERE {where})", params, tables
 
     @_kept
     def marks(self, f: Filters, lanes: str) -> int:
-        shown, params = self._shown(f)
+        shown, params, tables = self._shown(f)
         lane = {"actor": f"len(string_split(actors, '{SEPARATOR}'))",
                 "source": f"len(string_split(sources, '{SEPARATOR}'))"}.get(lanes, "1")  # "" is one lane
-        (n,) = self._one(f"SELECT coalesce(sum({lane}), 0) FROM hv WHERE {shown}", params)
+        (n,) = self._one(f"SELECT coalesce(sum({lane}), 0) FROM hv WHERE {shown}", params, tables)
         return int(n)
 
     @_kept
     def happenings(self, f: Filters, limit: int | None = None) -> pd.DataFrame:
-        shown, params = self._shown(f)
+        shown, params, tables = self._shown(f)
         # ordered: the semi-join with the view's statements does not keep the view's order
         return self._frame(f"SELECT {self._VIEW} FROM hv WHERE {shown} ORDER BY _file, _row"
-                           + (" LIMIT ?" if limit is not None else ""), params + ([limit] if limit is not None else []))
+                           + (" LIMIT ?" if limit is not None else ""), params + ([limit] if limit is not None else []), tables)
 
     @_kept
     def happening_rows(self, ids: list[str]) -> pd.DataFrame:
