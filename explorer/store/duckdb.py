@@ -273,12 +273,14 @@ class DuckDBStore:
     @_kept
     def counts(self, f: Filters) -> Counts:
         where, params, tables = self._counted(f)
+        # the whole table's articles are counted once, as it opens: a distinct count of millions
+        articles = "0" if where == "TRUE" else "count(DISTINCT doc_id)"
         statements, documents, undated = self._one(
-            f"SELECT count(*), count(DISTINCT doc_id), count(*) FILTER (_first_year IS NULL) FROM ev WHERE {where}",
+            f"SELECT count(*), {articles}, count(*) FILTER (_first_year IS NULL) FROM ev WHERE {where}",
             params, tables)
-        (happenings,) = self._one(
-            f"SELECT count(*) FROM hv WHERE date_start != '' AND happening_id IN "
-            f"(SELECT happening_id FROM ev WHERE {where})", params, tables)
+        documents = self.articles if where == "TRUE" else documents
+        shown, params, tables = self._shown(f)
+        (happenings,) = self._one(f"SELECT count(*) FROM hv WHERE {shown}", params, tables)
         return Counts(int(statements), int(documents), int(happenings), int(undated))
 
     @_kept
