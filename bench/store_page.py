@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page import DRAWN, IDLE, Server, Watch  # noqa: E402
+from bench import page as page_bench  # noqa: E402
+from bench.page import IDLE, Server, Watch  # noqa: E402
 from bench.store import ensure_tables, parquet_paths, parse_rows  # noqa: E402
 from tests.test_e2e import CHROMIUM, FLAGS  # noqa: E402
 
@@ -72,14 +73,8 @@ def csv_copy(work: Path, rows: int) -> Path:
 
 
 def _visit(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.add_init_script(DRAWN % json.dumps(list(READY)))
-    page = context.new_page()
-    start = time.perf_counter()
-    page.goto(url, timeout=300_000)
-    page.wait_for_selector(READY[0], state="attached", timeout=300_000)
-    page.wait_for_selector(READY[1], timeout=300_000)
-    wall = time.perf_counter() - start
+    """A reader's page in a fresh context (bench/page.py's), once its script has finished."""
+    context, page, wall, _ = page_bench._visit(browser, url, READY)
     page.wait_for_selector(IDLE, state="attached", timeout=300_000)
     return context, page, wall
 
