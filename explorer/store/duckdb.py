@@ -38,7 +38,7 @@ KEPT_ROWS = 100_000  # rows of all kept answers together (tens of megabytes what
 # A text search reads every passage (at 5M statements, half a second a question, and a view
 # asks six): the places of the statements a search matched are found once and kept, and the
 # counting questions ask for those places instead. Kept for the last few searches, each of at
-# most KEPT_MATCHES statements (some 12 bytes each); a search matching more scans each time.
+# most KEPT_MATCHES statements (8 bytes each); a search matching more scans each time.
 KEPT_SEARCHES = 4
 KEPT_MATCHES = 1_000_000
 FOLDED_PASSAGE = "lower(passage)"  # the passage as the text search compares it: as filters.fold
@@ -193,22 +193,30 @@ class DuckDBStore:
         with self._lock:
             return self._con.cursor()
 
-    def _all(self, sql: str, params=(), tables=None) -> list[tuple]:
-        """The rows of `sql`; `tables`: name -> pyarrow table, seen by this query alone (a cursor's
-        own: another session's question never sees it go)."""
-        with self._cursor() as cur:
+    def _asked(self, sql: str, params=(), tables=None):
+        """`sql` run on a cursor of its own; `tables`: name -> pyarrow table, seen by this query
+        alone (another session's question never sees it go). Its result, to be fetched at once."""
+        cur = self._cursor()
+        try:
             for name, table in (tables or {}).items():
                 cur.register(name, table)
-            return cur.execute(sql, list(params)).fetchall()
+            return cur, cur.execute(sql, list(params))
+        except BaseException:
+            cur.close()
+            raise
+
+    def _all(self, sql: str, params=(), tables=None) -> list[tuple]:
+        cur, result = self._asked(sql, params, tables)
+        with cur:
+            return result.fetchall()
 
     def _one(self, sql: str, params=(), tables=None) -> tuple:
         return self._all(sql, params, tables)[0]
 
     def _frame(self, sql: str, params=(), tables=None) -> pd.DataFrame:
-        with self._cursor() as cur:
-            for name, table in (tables or {}).items():
-                cur.register(name, table)
-            return cur.execute(sql, list(params)).df()
+        cur, result = self._asked(sql, params, tables)
+        with cur:
+            return result.df()
 
     def _columns(self, view: str) -> list[str]:
         return list(self._types[view])
