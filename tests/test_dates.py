@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer import grammar as g
 from explorer.dates import find_dates
 
 from .conftest import ROOT
@@ -476,3 +477,22 @@ def test_a_rate_after_an_amount_is_not_a_recurrence():
     assert all(e.type != "SET" for e in find_dates("Profits grew 20% annually through the decade.", date(1989, 10, 27)))
     assert all(e.type != "SET" for e in find_dates("It would save $500 million a year in costs.", date(1989, 10, 27)))
     assert one("Protesters rallied daily outside the court.", date(2021, 12, 10)).timex == "P1D"
+
+
+def test_month_and_day_are_read_as_dateparser_reads_them():
+    """The fast reading of "December 10", "10th of Dec." and "Monday, December 10" gives what
+    dateparser gives (it reads every other calendar shape), for every month spelling and day."""
+    from explorer.dates import _dateparser_calendar, _simple_calendar
+
+    shapes = []
+    for name in g.MONTHS:
+        for month in (name, name.title(), name.upper(), name.title() + "."):
+            shapes.append(month)
+            for day in ("1", "01", "9", "28", "29", "30", "31", "1st", "2nd", "3rd", "22nd", "31st"):
+                shapes += [f"{month} {day}", f"{day} {month}", f"{day} of {month}", f"Monday, {month} {day}",
+                           f"Tuesday {day} {month}", f"Sat {month} {day}"]
+    read = [s for s in shapes if _simple_calendar(s) is not None]
+    assert len(read) > 0.9 * len(shapes)  # the fast path takes these shapes
+    assert {s: _simple_calendar(s) for s in read} == {s: _dateparser_calendar(s) for s in read}
+    assert _simple_calendar("February 30") is None and _dateparser_calendar("February 30") is None
+    assert _simple_calendar("December 10, 2021 14:05") is None  # other shapes go to dateparser
